@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A fixed-size, 64-byte aligned, zero-initialized buffer of `Float`, owned by reference.
+///
+/// This is the only place the project allocates tensor memory. The alignment matches an
+/// AVX-512 register and a cache line, so SIMD loads and sgemm panels never split lines.
+public final class AlignedBuffer: @unchecked Sendable {
+  /// The alignment of every buffer, in bytes.
+  public static let alignment = 64
+
+  /// The number of `Float` scalars.
+  public let count: Int
+
+  /// The start of the storage; valid for the lifetime of the buffer.
+  public let baseAddress: UnsafeMutablePointer<Float>
+
+  /// Allocates `count` zeroed scalars.
+  public init(count: Int) {
+    precondition(count >= 0, "AlignedBuffer: negative count \(count)")
+    self.count = count
+    var raw: UnsafeMutableRawPointer? = nil
+    let bytes = max(count, 1) * MemoryLayout<Float>.stride
+    let status = posix_memalign(&raw, AlignedBuffer.alignment, bytes)
+    guard status == 0, let raw else {
+      fatalError("AlignedBuffer: cannot allocate \(bytes) bytes (posix_memalign \(status))")
+    }
+    memset(raw, 0, bytes)
+    baseAddress = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+  }
+
+  /// Allocates a copy of `other`.
+  public convenience init(copying other: AlignedBuffer) {
+    self.init(count: other.count)
+    baseAddress.update(from: other.baseAddress, count: count)
+  }
+
+  deinit { free(baseAddress) }
+
+  /// The storage as a buffer pointer.
+  public var buffer: UnsafeMutableBufferPointer<Float> {
+    UnsafeMutableBufferPointer(start: baseAddress, count: count)
+  }
+}

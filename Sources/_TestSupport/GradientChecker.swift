@@ -1,0 +1,111 @@
+import TensorCore
+
+/// The outcome of a central-difference gradient check.
+public struct GradientCheckResult: CustomStringConvertible {
+  /// The checked scalar index with the worst error.
+  public var worstIndex = -1
+  /// The analytic and numeric derivative at `worstIndex`.
+  public var worstAnalytic = 0.0
+  public var worstNumeric = 0.0
+  /// The worst error relative to the tolerance; the check passes when it is at most 1.
+  public var worstRatio = 0.0
+  /// How many scalars were checked.
+  public var checked = 0
+
+  /// Whether every checked derivative was within tolerance.
+  public var passed: Bool { worstRatio <= 1 }
+
+  public var description: String {
+    "checked \(checked), worst at \(worstIndex): analytic \(worstAnalytic) vs numeric "
+      + "\(worstNumeric) (\(worstRatio)x tolerance)"
+  }
+}
+
+/// Central-difference gradient checks (the Caffe `GradientChecker`, for explicit backward
+/// passes).
+///
+/// A check perturbs one scalar of an input by ±`epsilon`, re-evaluates a scalar loss in
+/// double precision and compares (L(x+e) - L(x-e)) / 2e with the analytic derivative. The
+/// usual loss for a layer is `sum(y * dy)` for a fixed random `dy`, whose analytic gradient is
+/// exactly what the layer's backward computes from `dy`.
+public enum GradientChecker {
+  /// Checks the derivatives of `loss` with respect to the scalars of `values`.
+  ///
+  /// - Parameters:
+  ///   - values: the scalars to perturb; restored before returning.
+  ///   - analytic: the analytic gradient, parallel to `values`.
+  ///   - epsilon: the perturbation.
+  ///   - relativeTolerance, absoluteTolerance: |a - n| <= abs + rel * max(|a|, |n|).
+  ///   - maxChecks: at most this many scalars, spread evenly, are checked.
+  ///   - loss: evaluates the scalar loss from the current `values`.
+  public static func check(
+    values: UnsafeMutableBufferPointer<Float>, analytic: [Float], epsilon: Float = 1e-2,
+    relativeTolerance: Double = 1e-2, absoluteTolerance: Double = 1e-3, maxChecks: Int = 300,
+    loss: () -> Double
+  ) -> GradientCheckResult {
+    precondition(
+      analytic.count == values.count,
+      "GradientChecker: \(analytic.count) analytic derivatives for \(values.count) values")
+    var result = GradientCheckResult()
+    let step = max(1, values.count / maxChecks)
+    for i in stride(from: 0, to: values.count, by: step) {
+      let saved = values[i]
+      values[i] = saved + epsilon
+      let plus = loss()
+      values[i] = saved - epsilon
+      let minus = loss()
+      values[i] = saved
+      let numeric = (plus - minus) / (Double(values[i] + epsilon) - Double(values[i] - epsilon))
+      let a = Double(analytic[i])
+      let allowed = absoluteTolerance + relativeTolerance * max(abs(a), abs(numeric))
+      let ratio = abs(a - numeric) / allowed
+      result.checked += 1
+      if ratio > result.worstRatio || result.worstIndex < 0 {
+        result.worstRatio = ratio
+        result.worstIndex = i
+        result.worstAnalytic = a
+        result.worstNumeric = numeric
+      }
+    }
+    return result
+  }
+
+  /// Checks the derivatives of `loss` with respect to the scalars of `tensor`.
+  public static func check(
+    _ tensor: inout Tensor, analytic: Tensor, epsilon: Float = 1e-2,
+    relativeTolerance: Double = 1e-2, absoluteTolerance: Double = 1e-3, maxChecks: Int = 300,
+    loss: (Tensor) -> Double
+  ) -> GradientCheckResult {
+    precondition(
+      tensor.shape == analytic.shape,
+      "GradientChecker: analytic \(analytic.shape) for tensor \(tensor.shape)")
+    let analyticScalars = analytic.scalars
+    var copy = tensor
+    copy.makeUnique()
+    var probe = copy
+    let result = copy.withUnsafeMutableBufferPointer { values in
+      check(
+        values: values, analytic: analyticScalars, epsilon: epsilon,
+        relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance,
+        maxChecks: maxChecks
+      ) {
+        probe = Tensor(shape: tensor.shape) { values[$0] }
+        return loss(probe)
+      }
+    }
+    return result
+  }
+
+  /// `sum(y * weights)` in double precision: the loss whose gradient with respect to `y` is
+  /// `weights`, used to drive a layer's backward pass with a fixed upstream gradient.
+  public static func dot(_ y: Tensor, _ weights: Tensor) -> Double {
+    precondition(y.shape == weights.shape, "GradientChecker.dot: \(y.shape) vs \(weights.shape)")
+    var sum = 0.0
+    y.withUnsafeBufferPointer { a in
+      weights.withUnsafeBufferPointer { b in
+        for i in 0..<a.count { sum += Double(a[i]) * Double(b[i]) }
+      }
+    }
+    return sum
+  }
+}

@@ -1,0 +1,3 @@
+import Kernels
+
+print("BLAS: \(BLAS.coreName), \(BLAS.threads) threads")

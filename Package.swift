@@ -30,7 +30,8 @@ let package = Package(
 
     // MARK: - Training core
     .target(name: "TensorCore", swiftSettings: numericFlags),
-    .target(name: "Kernels", dependencies: ["TensorCore", "COpenBLAS"], swiftSettings: numericFlags),
+    .target(
+      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS"], swiftSettings: numericFlags),
     .target(name: "Layers", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Optim", dependencies: ["TensorCore"], swiftSettings: numericFlags),

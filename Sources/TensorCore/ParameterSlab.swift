@@ -85,6 +85,17 @@ public final class ParameterSlab: @unchecked Sendable {
     return UnsafeMutableBufferPointer(start: gradientBuffer.baseAddress + e.offset, count: e.count)
   }
 
+  /// A pointer to the first value of one tensor (valid until the next `register`).
+  public func valuePointer(_ id: ParameterID) -> UnsafeMutablePointer<Float> {
+    valueBuffer.baseAddress + entries[id.index].offset
+  }
+
+  /// A pointer to the first gradient of one tensor (valid until the next `register`).
+  public func gradientPointer(_ id: ParameterID) -> UnsafeMutablePointer<Float> {
+    precondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
+    return gradientBuffer.baseAddress + entries[id.index].offset
+  }
+
   /// Every value, as one flat buffer (for the optimizer and checksums).
   public var allValues: UnsafeMutableBufferPointer<Float> {
     UnsafeMutableBufferPointer(start: valueBuffer.baseAddress, count: count)
@@ -118,7 +129,8 @@ public final class ParameterSlab: @unchecked Sendable {
   public func setValue(_ id: ParameterID, _ tensor: Tensor) {
     let e = entries[id.index]
     precondition(
-      tensor.shape == e.shape, "ParameterSlab.setValue: \(e.name) is \(e.shape), got \(tensor.shape)")
+      tensor.shape == e.shape,
+      "ParameterSlab.setValue: \(e.name) is \(e.shape), got \(tensor.shape)")
     let v = values(id)
     tensor.withUnsafeBufferPointer { src in
       for i in 0..<src.count { v[i] = src[i] }

@@ -92,6 +92,21 @@ public struct Tensor: Sendable, CustomStringConvertible {
     }
   }
 
+  /// Calls `body` with a pointer to the first scalar (never nil, even for an empty tensor).
+  @inlinable
+  public func withUnsafePointer<R>(_ body: (UnsafePointer<Float>) throws -> R) rethrows -> R {
+    try withExtendedLifetime(storage) { try body(storage.baseAddress) }
+  }
+
+  /// Calls `body` with a mutable pointer to the first scalar, copying shared storage first.
+  @inlinable
+  public mutating func withUnsafeMutablePointer<R>(
+    _ body: (UnsafeMutablePointer<Float>) throws -> R
+  ) rethrows -> R {
+    makeUnique()
+    return try withExtendedLifetime(storage) { try body(storage.baseAddress) }
+  }
+
   /// Gives this tensor its own storage if another value shares it.
   @inlinable
   public mutating func makeUnique() {

@@ -1,0 +1,46 @@
+# The CAN re-ID harness. `make test` builds in release mode and runs every test;
+# `make bench` prints the training core's speed against raw sgemm.
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?= -c release
+# System libraries: pkg-config names, and the Debian packages that provide them.
+PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg
+APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools
+
+.PHONY: all deps check-deps build test bench lint format clean
+
+all: build
+
+## deps: install the Debian packages (as root, or through sudo).
+deps:
+	@if [ "$$(id -u)" = 0 ]; then sudo=; \
+	elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	else echo "make deps: run as root or install sudo; packages: $(APT_PACKAGES)" >&2; exit 1; fi; \
+	$$sudo apt-get update -qq && \
+	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES)
+
+## check-deps: run `deps` only when a library or h5dump is missing.
+check-deps:
+	@missing=; \
+	for p in $(PKG_CONFIG_NAMES); do \
+	  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$p || missing="$$missing $$p"; \
+	done; \
+	command -v h5dump >/dev/null 2>&1 || missing="$$missing h5dump"; \
+	if [ -n "$$missing" ]; then echo "Missing:$$missing; installing with make deps"; $(MAKE) deps; fi
+
+build: check-deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+test: check-deps
+	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+
+bench: check-deps
+	$(SWIFT) run $(SWIFT_BUILD_FLAGS) reid-bench
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+
+format:
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+
+clean:
+	rm -rf .build

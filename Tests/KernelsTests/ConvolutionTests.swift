@@ -1,0 +1,116 @@
+import Kernels
+import TensorCore
+import XCTest
+import _TestSupport
+
+/// The GEMM convolution against the direct-loop reference on awkward geometries.
+final class ConvolutionTests: XCTestCase {
+  static let geometries: [ConvGeometry] = [
+    // 1x1 fast path, batch 1, odd sizes.
+    ConvGeometry(
+      batch: 1, inputHeight: 5, inputWidth: 3, inputChannels: 7, outputChannels: 4, kernel: (1, 1)),
+    // 3x3, padding 1, batch 2.
+    ConvGeometry(
+      batch: 2, inputHeight: 7, inputWidth: 5, inputChannels: 3, outputChannels: 5,
+      kernel: (3, 3), padding: (1, 1)),
+    // stride 2, no padding (Inception's grid reductions).
+    ConvGeometry(
+      batch: 2, inputHeight: 9, inputWidth: 8, inputChannels: 4, outputChannels: 3,
+      kernel: (3, 3), stride: (2, 2)),
+    // dilation 2 with matching padding (the parsing stream, ASPP).
+    ConvGeometry(
+      batch: 1, inputHeight: 8, inputWidth: 7, inputChannels: 5, outputChannels: 6,
+      kernel: (3, 3), padding: (2, 2), dilation: (2, 2)),
+    // asymmetric kernels (Inception 1x7 and 7x1).
+    ConvGeometry(
+      batch: 2, inputHeight: 6, inputWidth: 9, inputChannels: 3, outputChannels: 4,
+      kernel: (1, 7), padding: (0, 3)),
+    ConvGeometry(
+      batch: 1, inputHeight: 9, inputWidth: 4, inputChannels: 2, outputChannels: 3,
+      kernel: (7, 1), padding: (3, 0)),
+    // 1x1 with stride 2 (not pointwise: goes through im2col), and a 7x7 stem with stride 2.
+    ConvGeometry(
+      batch: 2, inputHeight: 7, inputWidth: 6, inputChannels: 3, outputChannels: 2,
+      kernel: (1, 1), stride: (2, 2)),
+    ConvGeometry(
+      batch: 1, inputHeight: 11, inputWidth: 9, inputChannels: 3, outputChannels: 4,
+      kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+  ]
+
+  func check(_ g: ConvGeometry, columnBudget: Int, bias: Bool) {
+    let saved = Convolution.columnBudget
+    Convolution.columnBudget = columnBudget
+    defer { Convolution.columnBudget = saved }
+    let x = Fixtures.uniform([g.batch, g.inputHeight, g.inputWidth, g.inputChannels], seed: 1)
+    let w = Fixtures.uniform(
+      [g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth], seed: 2)
+    let b = Fixtures.uniform([g.outputChannels], seed: 3)
+    let dy = Fixtures.uniform([g.batch, g.outputHeight, g.outputWidth, g.outputChannels], seed: 4)
+
+    var y = Tensor(shape: dy.shape)
+    var dx = Fixtures.uniform(x.shape, seed: 5)
+    let dx0 = dx
+    var dw = Tensor(shape: w.shape, repeating: 0.25)
+    var db = Tensor(shape: b.shape, repeating: -1)
+    x.withUnsafePointer { px in
+      w.withUnsafePointer { pw in
+        b.withUnsafePointer { pb in
+          dy.withUnsafePointer { pdy in
+            y.withUnsafeMutablePointer { py in
+              Convolution.forward(px, weight: pw, bias: bias ? pb : nil, g, output: py)
+            }
+            dx.withUnsafeMutablePointer { pdx in
+              Convolution.backwardData(pdy, weight: pw, g, inputGradient: pdx)
+            }
+            dw.withUnsafeMutablePointer { pdw in
+              db.withUnsafeMutablePointer { pdb in
+                Convolution.backwardWeights(
+                  pdy, input: px, g, weightGradient: pdw, biasGradient: bias ? pdb : nil)
+              }
+            }
+          }
+        }
+      }
+    }
+    let yRef = ConvolutionReference.forward(
+      x.scalars, weight: w.scalars, bias: bias ? b.scalars : nil, g)
+    let dxRef = ConvolutionReference.backwardData(dy.scalars, weight: w.scalars, g)
+    let dwRef = ConvolutionReference.backwardWeights(dy.scalars, input: x.scalars, g)
+    let tolerance: Float = 1e-4
+    for i in 0..<y.count { XCTAssertEqual(y[flat: i], yRef[i], accuracy: tolerance, "y \(g)") }
+    // Backward accumulates onto what was there.
+    for i in 0..<dx.count {
+      XCTAssertEqual(dx[flat: i], dx0[flat: i] + dxRef[i], accuracy: tolerance, "dx \(g)")
+    }
+    for i in 0..<dw.count {
+      XCTAssertEqual(dw[flat: i], 0.25 + dwRef[i], accuracy: tolerance, "dw \(g)")
+    }
+    if bias {
+      for o in 0..<g.outputChannels {
+        var sum: Float = -1
+        for p in 0..<g.outputPixels { sum += dy[flat: p * g.outputChannels + o] }
+        XCTAssertEqual(db[flat: o], sum, accuracy: tolerance)
+      }
+    }
+  }
+
+  func testGEMMConvolutionMatchesReference() {
+    for g in Self.geometries { check(g, columnBudget: 4 << 20, bias: true) }
+  }
+
+  /// A tiny column budget forces many chunks, some crossing image boundaries.
+  func testChunkedIm2colMatchesReference() {
+    for g in Self.geometries { check(g, columnBudget: 3 * g.patchSize + 1, bias: false) }
+  }
+
+  func testOutputSizeFollowsPyTorch() {
+    let g = ConvGeometry(
+      batch: 1, inputHeight: 299, inputWidth: 299, inputChannels: 3, outputChannels: 32,
+      kernel: (3, 3), stride: (2, 2))
+    XCTAssertEqual([g.outputHeight, g.outputWidth], [149, 149])
+    let d = ConvGeometry(
+      batch: 1, inputHeight: 17, inputWidth: 9, inputChannels: 8, outputChannels: 8,
+      kernel: (3, 3), padding: (12, 12), dilation: (12, 12))
+    XCTAssertEqual([d.outputHeight, d.outputWidth], [17, 9])
+  }
+}

@@ -48,7 +48,10 @@ let package = Package(
       ]),
     .executableTarget(
       name: "reid-bench",
-      dependencies: ["TensorCore", "Kernels", "Layers", "_TestSupport"],
+      dependencies: [
+        "TensorCore", "Kernels", "Layers",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: numericFlags),
 
     // MARK: - Tests

@@ -1,0 +1,45 @@
+import Kernels
+
+/// Named convolution shapes of DenseNet121 and Inception-V3 at a 256x128 input, batch 8.
+///
+/// Spatial sizes follow torchvision's topology at that input: DenseNet's dense blocks run at
+/// 64x32, 32x16, 16x8 and 8x4; Inception's stem at 127x63 down to 60x28, Mixed_5* at 29x13,
+/// Mixed_6* at 14x6 and Mixed_7* at 6x2.
+enum ConvShapes {
+  struct Named {
+    let name: String
+    let geometry: ConvGeometry
+  }
+
+  static func conv(
+    _ name: String, _ h: Int, _ w: Int, _ cin: Int, _ cout: Int, k: (Int, Int),
+    s: Int = 1, p: (Int, Int) = (0, 0), batch: Int = 8
+  ) -> Named {
+    Named(
+      name: name,
+      geometry: ConvGeometry(
+        batch: batch, inputHeight: h, inputWidth: w, inputChannels: cin, outputChannels: cout,
+        kernel: k, stride: (s, s), padding: p))
+  }
+
+  static let all: [Named] = [
+    conv("densenet.conv0 7x7/2", 256, 128, 3, 64, k: (7, 7), s: 2, p: (3, 3)),
+    conv("densenet.block1 1x1", 64, 32, 160, 128, k: (1, 1)),
+    conv("densenet.block1 3x3", 64, 32, 128, 32, k: (3, 3), p: (1, 1)),
+    conv("densenet.block2 1x1", 32, 16, 320, 128, k: (1, 1)),
+    conv("densenet.block2 3x3", 32, 16, 128, 32, k: (3, 3), p: (1, 1)),
+    conv("densenet.transition2 1x1", 32, 16, 512, 256, k: (1, 1)),
+    conv("densenet.block3 1x1", 16, 8, 640, 128, k: (1, 1)),
+    conv("densenet.block3 3x3", 16, 8, 128, 32, k: (3, 3), p: (1, 1)),
+    conv("densenet.block4 3x3", 8, 4, 128, 32, k: (3, 3), p: (1, 1)),
+    conv("inception.Conv2d_2b 3x3", 125, 61, 32, 64, k: (3, 3), p: (1, 1)),
+    conv("inception.Conv2d_4a 3x3", 62, 30, 80, 192, k: (3, 3)),
+    conv("inception.Mixed_5b 1x1", 29, 13, 192, 64, k: (1, 1)),
+    conv("inception.Mixed_5b 5x5", 29, 13, 48, 64, k: (5, 5), p: (2, 2)),
+    conv("inception.Mixed_6b 1x1", 14, 6, 768, 192, k: (1, 1)),
+    conv("inception.Mixed_6b 1x7", 14, 6, 128, 128, k: (1, 7), p: (0, 3)),
+    conv("inception.Mixed_6b 7x1", 14, 6, 128, 192, k: (7, 1), p: (3, 0)),
+    conv("inception.Mixed_7c 1x1", 6, 2, 2048, 320, k: (1, 1)),
+    conv("inception.Mixed_7b 3x3", 6, 2, 448, 384, k: (3, 3), p: (1, 1)),
+  ]
+}

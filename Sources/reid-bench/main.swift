@@ -1,3 +1,0 @@
-import Kernels
-
-print("BLAS: \(BLAS.coreName), \(BLAS.threads) threads")

@@ -1,4 +1,5 @@
 import COpenBLAS
+import TensorCore
 
 /// Row-major single-precision matrix products through OpenBLAS, and the BLAS runtime
 /// settings that results must record.
@@ -20,7 +21,7 @@ public enum BLAS {
     b: UnsafePointer<Float>, ldb: Int? = nil,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil
   ) {
-    precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size m \(m) n \(n) k \(k)")
+    checkPrecondition(m >= 0 && n >= 0 && k >= 0, "sgemm: negative size m \(m) n \(n) k \(k)")
     if m == 0 || n == 0 { return }
     let lda = lda ?? (transA == .none ? k : m)
     let ldb = ldb ?? (transB == .none ? n : k)
@@ -35,7 +36,7 @@ public enum BLAS {
 
   /// Sets the number of OpenBLAS threads (the config's `blas.threads`).
   public static func setThreads(_ count: Int) {
-    precondition(count >= 1, "BLAS.setThreads: \(count) threads")
+    checkPrecondition(count >= 1, "BLAS.setThreads: \(count) threads")
     openblas_set_num_threads(Int32(count))
   }
 

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// Per-channel batch normalization over NHWC rows.
 ///
 /// x and y are (rows, C) with rows = N * H * W. Statistics accumulate per channel in double
@@ -8,7 +10,7 @@ public enum BatchNormKernels {
     _ x: UnsafePointer<Float>, rows: Int, channels: Int,
     mean: UnsafeMutablePointer<Float>, variance: UnsafeMutablePointer<Float>
   ) {
-    precondition(rows > 0, "BatchNorm: statistics of an empty batch")
+    checkPrecondition(rows > 0, "BatchNorm: statistics of an empty batch")
     var sum = [Double](repeating: 0, count: channels)
     sum.withUnsafeMutableBufferPointer { s in
       for r in 0..<rows {

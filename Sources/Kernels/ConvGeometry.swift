@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The sizes of a 2-D convolution (or a pooling window) over an NHWC batch.
 ///
 /// Output size per spatial axis: (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1,
@@ -32,12 +34,12 @@ public struct ConvGeometry: Hashable, Sendable, CustomStringConvertible {
     (strideH, strideW) = stride
     (padH, padW) = padding
     (dilationH, dilationW) = dilation
-    precondition(
+    checkPrecondition(
       batch >= 0 && inputChannels > 0 && outputChannels > 0 && kernelHeight > 0
         && kernelWidth > 0 && strideH > 0 && strideW > 0 && padH >= 0 && padW >= 0
         && dilationH > 0 && dilationW > 0,
       "ConvGeometry: invalid sizes \(self)")
-    precondition(
+    checkPrecondition(
       outputHeight > 0 && outputWidth > 0,
       "ConvGeometry: input \(inputHeight)x\(inputWidth) gives no output for \(self)")
   }

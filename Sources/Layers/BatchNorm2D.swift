@@ -51,7 +51,7 @@ public struct BatchNorm2D: Sendable {
   }
 
   private func rows(of shape: Shape) -> Int {
-    precondition(
+    checkPrecondition(
       shape.rank >= 2 && shape.dims.last == channels,
       "BatchNorm2D: input \(shape) does not end in \(channels) channels")
     return shape.count / channels
@@ -110,9 +110,9 @@ public struct BatchNorm2D: Sendable {
     parameters: ParameterSlab
   ) {
     let m = rows(of: x.shape)
-    precondition(dy.shape == x.shape, "BatchNorm2D.backward: dy \(dy.shape) for x \(x.shape)")
+    checkPrecondition(dy.shape == x.shape, "BatchNorm2D.backward: dy \(dy.shape) for x \(x.shape)")
     if let shape = inputGradient?.shape {
-      precondition(
+      checkPrecondition(
         shape == x.shape, "BatchNorm2D.backward: input gradient \(shape) for x \(x.shape)")
     }
     let gamma = UnsafePointer(parameters.valuePointer(weight))

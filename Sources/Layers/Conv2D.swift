@@ -35,7 +35,7 @@ public struct Conv2D: Sendable {
 
   /// The geometry for an input of `shape` (N, H, W, Cin).
   public func geometry(for shape: Shape) -> ConvGeometry {
-    precondition(
+    checkPrecondition(
       shape.rank == 4 && shape[3] == inputChannels,
       "Conv2D: input \(shape) is not (N, H, W, \(inputChannels))")
     return ConvGeometry(
@@ -77,7 +77,7 @@ public struct Conv2D: Sendable {
     _ parameters: ParameterSlab
   ) {
     let g = geometry(for: x.shape)
-    precondition(
+    checkPrecondition(
       dy.shape == [g.batch, g.outputHeight, g.outputWidth, outputChannels],
       "Conv2D.backward: dy \(dy.shape) for input \(x.shape) and \(g)")
     let dw = parameters.gradientPointer(weight)
@@ -87,7 +87,7 @@ public struct Conv2D: Sendable {
         Convolution.backwardWeights(pdy, input: px, g, weightGradient: dw, biasGradient: db)
       }
       if inputGradient != nil {
-        precondition(
+        checkPrecondition(
           inputGradient?.shape == x.shape,
           "Conv2D.backward: input gradient \(inputGradient?.shape ?? []) for input \(x.shape)")
         let w = parameters.valuePointer(weight)

@@ -31,7 +31,7 @@ public struct Linear: Sendable {
   }
 
   private func batch(of shape: Shape) -> Int {
-    precondition(
+    checkPrecondition(
       shape.rank == 2 && shape[1] == inputFeatures,
       "Linear: input \(shape) is not (N, \(inputFeatures))")
     return shape[0]
@@ -66,7 +66,7 @@ public struct Linear: Sendable {
     _ parameters: ParameterSlab
   ) {
     let n = batch(of: x.shape)
-    precondition(
+    checkPrecondition(
       dy.shape == [n, outputFeatures], "Linear.backward: dy \(dy.shape) for x \(x.shape)")
     let dw = parameters.gradientPointer(weight)
     dy.withUnsafePointer { pdy in
@@ -82,7 +82,8 @@ public struct Linear: Sendable {
         }
       }
       if let shape = inputGradient?.shape {
-        precondition(shape == x.shape, "Linear.backward: input gradient \(shape) for x \(x.shape)")
+        checkPrecondition(
+          shape == x.shape, "Linear.backward: input gradient \(shape) for x \(x.shape)")
         let w = parameters.valuePointer(weight)
         inputGradient?.withUnsafeMutablePointer { pdx in
           BLAS.sgemm(

@@ -1,3 +1,5 @@
+import TensorCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -20,7 +22,7 @@ public final class AlignedBuffer: @unchecked Sendable {
 
   /// Allocates `count` zeroed scalars.
   public init(count: Int) {
-    precondition(count >= 0, "AlignedBuffer: negative count \(count)")
+    checkPrecondition(count >= 0, "AlignedBuffer: negative count \(count)")
     self.count = count
     var raw: UnsafeMutableRawPointer? = nil
     let bytes = max(count, 1) * MemoryLayout<Float>.stride

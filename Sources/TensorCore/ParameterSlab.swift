@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A handle to one named tensor inside a `ParameterSlab`.
 public struct ParameterID: Hashable, Sendable {
   /// The registration index.
@@ -40,7 +42,7 @@ public final class ParameterSlab: @unchecked Sendable {
 
   /// Adds a zero-filled tensor called `name` and returns its handle.
   public func register(_ name: String, shape: Shape) -> ParameterID {
-    precondition(indexByName[name] == nil, "ParameterSlab: \(name) is registered twice")
+    checkPrecondition(indexByName[name] == nil, "ParameterSlab: \(name) is registered twice")
     let entry = ParameterEntry(name: name, shape: shape, offset: count)
     let newCount = count + shape.count
     if newCount > valueBuffer.count {
@@ -80,7 +82,7 @@ public final class ParameterSlab: @unchecked Sendable {
 
   /// The gradients of one tensor (valid until the next `register`).
   public func gradients(_ id: ParameterID) -> UnsafeMutableBufferPointer<Float> {
-    precondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
+    checkPrecondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
     let e = entries[id.index]
     return UnsafeMutableBufferPointer(start: gradientBuffer.baseAddress + e.offset, count: e.count)
   }
@@ -92,7 +94,7 @@ public final class ParameterSlab: @unchecked Sendable {
 
   /// A pointer to the first gradient of one tensor (valid until the next `register`).
   public func gradientPointer(_ id: ParameterID) -> UnsafeMutablePointer<Float> {
-    precondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
+    checkPrecondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
     return gradientBuffer.baseAddress + entries[id.index].offset
   }
 
@@ -103,7 +105,7 @@ public final class ParameterSlab: @unchecked Sendable {
 
   /// Every gradient, as one flat buffer parallel to `allValues`.
   public var allGradients: UnsafeMutableBufferPointer<Float> {
-    precondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
+    checkPrecondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
     return UnsafeMutableBufferPointer(start: gradientBuffer.baseAddress, count: count)
   }
 
@@ -128,7 +130,7 @@ public final class ParameterSlab: @unchecked Sendable {
   /// Overwrites one tensor's values with `tensor`, which must have its shape.
   public func setValue(_ id: ParameterID, _ tensor: Tensor) {
     let e = entries[id.index]
-    precondition(
+    checkPrecondition(
       tensor.shape == e.shape,
       "ParameterSlab.setValue: \(e.name) is \(e.shape), got \(tensor.shape)")
     let v = values(id)

@@ -1,3 +1,5 @@
+import TensorCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -33,7 +35,7 @@ public struct RandomStream: Sendable, Equatable {
 
   /// Restores a stream from a saved `state` (four words, not all zero).
   public init(state: [UInt64]) {
-    precondition(
+    checkPrecondition(
       state.count == 4 && state.contains { $0 != 0 },
       "RandomStream: a state is four words, not all zero; got \(state)")
     self.state = state
@@ -65,7 +67,7 @@ public struct RandomStream: Sendable, Equatable {
 
   /// A uniform integer in `0..<bound` (unbiased, by rejection).
   public mutating func nextInt(below bound: Int) -> Int {
-    precondition(bound > 0, "RandomStream.nextInt(below:): bound \(bound) must be positive")
+    checkPrecondition(bound > 0, "RandomStream.nextInt(below:): bound \(bound) must be positive")
     let b = UInt64(bound)
     let limit = UInt64.max - UInt64.max % b
     while true {

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The extents of a tensor, outermost first.
 ///
 /// Activations are NHWC throughout the project (see docs/layout.md); a shape does not know
@@ -11,7 +13,7 @@ public struct Shape: Hashable, Sendable, Codable, CustomStringConvertible,
   /// Creates a shape; every extent must be non-negative.
   public init(_ dims: [Int]) {
     for d in dims {
-      precondition(d >= 0, "Shape: negative extent in \(dims)")
+      checkPrecondition(d >= 0, "Shape: negative extent in \(dims)")
     }
     self.dims = dims
   }
@@ -43,10 +45,10 @@ public struct Shape: Hashable, Sendable, Codable, CustomStringConvertible,
 
   /// The flat row-major offset of a multi-index; each index must be in range.
   public func offset(of index: [Int]) -> Int {
-    precondition(index.count == dims.count, "Shape \(self): index \(index) has the wrong rank")
+    checkPrecondition(index.count == dims.count, "Shape \(self): index \(index) has the wrong rank")
     var offset = 0
     for (axis, i) in index.enumerated() {
-      precondition(i >= 0 && i < dims[axis], "Shape \(self): index \(index) out of range")
+      checkPrecondition(i >= 0 && i < dims[axis], "Shape \(self): index \(index) out of range")
       offset = offset * dims[axis] + i
     }
     return offset

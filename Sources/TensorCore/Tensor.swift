@@ -1,3 +1,5 @@
+import TensorCore
+
 /// A dense float32 tensor with value semantics over 64-byte aligned storage.
 ///
 /// Copies share storage until one of them is mutated (copy-on-write). Pointer access goes
@@ -16,7 +18,7 @@ public struct Tensor: Sendable, CustomStringConvertible {
 
   /// A tensor of `shape` holding `scalars` in row-major order.
   public init(shape: Shape, scalars: [Float]) {
-    precondition(
+    checkPrecondition(
       scalars.count == shape.count,
       "Tensor: \(scalars.count) scalars for shape \(shape) (\(shape.count) expected)")
     self.shape = shape
@@ -42,11 +44,13 @@ public struct Tensor: Sendable, CustomStringConvertible {
   /// The scalar at a flat row-major index.
   public subscript(flat index: Int) -> Float {
     get {
-      precondition(index >= 0 && index < count, "Tensor \(shape): flat index \(index) out of range")
+      checkPrecondition(
+        index >= 0 && index < count, "Tensor \(shape): flat index \(index) out of range")
       return storage.baseAddress[index]
     }
     set {
-      precondition(index >= 0 && index < count, "Tensor \(shape): flat index \(index) out of range")
+      checkPrecondition(
+        index >= 0 && index < count, "Tensor \(shape): flat index \(index) out of range")
       makeUnique()
       storage.baseAddress[index] = newValue
     }
@@ -64,7 +68,7 @@ public struct Tensor: Sendable, CustomStringConvertible {
 
   /// The same scalars under another shape with the same count.
   public func reshaped(_ newShape: Shape) -> Tensor {
-    precondition(
+    checkPrecondition(
       newShape.count == shape.count, "Tensor.reshaped: \(shape) cannot become \(newShape)")
     var result = self
     result.shape = newShape
@@ -120,7 +124,7 @@ public struct Tensor: Sendable, CustomStringConvertible {
 
   /// The largest absolute difference to `other`, which must have the same shape.
   public func maxAbsDifference(_ other: Tensor) -> Float {
-    precondition(shape == other.shape, "Tensor.maxAbsDifference: \(shape) vs \(other.shape)")
+    checkPrecondition(shape == other.shape, "Tensor.maxAbsDifference: \(shape) vs \(other.shape)")
     var result: Float = 0
     withUnsafeBufferPointer { a in
       other.withUnsafeBufferPointer { b in

@@ -17,7 +17,7 @@ public enum Fixtures {
   public static func closeness(
     _ a: Tensor, _ b: Tensor, relativeTolerance: Float = 1e-5, absoluteTolerance: Float = 1e-6
   ) -> (ratio: Float, index: Int) {
-    precondition(a.shape == b.shape, "Fixtures.closeness: \(a.shape) vs \(b.shape)")
+    checkPrecondition(a.shape == b.shape, "Fixtures.closeness: \(a.shape) vs \(b.shape)")
     var worst: Float = 0
     var worstIndex = -1
     a.withUnsafeBufferPointer { pa in

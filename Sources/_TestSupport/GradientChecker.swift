@@ -43,7 +43,7 @@ public enum GradientChecker {
     relativeTolerance: Double = 1e-2, absoluteTolerance: Double = 1e-3, maxChecks: Int = 300,
     loss: () -> Double
   ) -> GradientCheckResult {
-    precondition(
+    checkPrecondition(
       analytic.count == values.count,
       "GradientChecker: \(analytic.count) analytic derivatives for \(values.count) values")
     var result = GradientCheckResult()
@@ -76,7 +76,7 @@ public enum GradientChecker {
     relativeTolerance: Double = 1e-2, absoluteTolerance: Double = 1e-3, maxChecks: Int = 300,
     loss: (Tensor) -> Double
   ) -> GradientCheckResult {
-    precondition(
+    checkPrecondition(
       tensor.shape == analytic.shape,
       "GradientChecker: analytic \(analytic.shape) for tensor \(tensor.shape)")
     let analyticScalars = analytic.scalars
@@ -99,7 +99,8 @@ public enum GradientChecker {
   /// `sum(y * weights)` in double precision: the loss whose gradient with respect to `y` is
   /// `weights`, used to drive a layer's backward pass with a fixed upstream gradient.
   public static func dot(_ y: Tensor, _ weights: Tensor) -> Double {
-    precondition(y.shape == weights.shape, "GradientChecker.dot: \(y.shape) vs \(weights.shape)")
+    checkPrecondition(
+      y.shape == weights.shape, "GradientChecker.dot: \(y.shape) vs \(weights.shape)")
     var sum = 0.0
     y.withUnsafeBufferPointer { a in
       weights.withUnsafeBufferPointer { b in

@@ -128,7 +128,8 @@ public final class HDF5Dataset: HDF5Object {
     }
   }
 
-  /// The extents of a dataspace: empty for scalar, `[0]` for a null dataspace.
+  /// The extents of a dataspace: empty for scalar, `[0]` for a null dataspace; nil if HDF5
+  /// fails or the element count does not fit an `Int` (a damaged file must not trap).
   private static func extents(of space: hid_t) -> [Int]? {
     switch H5Sget_simple_extent_type(space) {
     case H5S_SCALAR: return []
@@ -138,7 +139,16 @@ public final class HDF5Dataset: HDF5Object {
       guard rank >= 0 else { return nil }
       var dims = [hsize_t](repeating: 0, count: Int(rank))
       guard H5Sget_simple_extent_dims(space, &dims, nil) >= 0 else { return nil }
-      return dims.map { Int($0) }
+      var extents: [Int] = []
+      var count = 1
+      for dim in dims {
+        guard let extent = Int(exactly: dim) else { return nil }
+        let (product, overflow) = count.multipliedReportingOverflow(by: extent)
+        if overflow { return nil }
+        count = product
+        extents.append(extent)
+      }
+      return extents
     default: return nil
     }
   }

@@ -123,4 +123,25 @@ import _TestSupport
     }
     #expect(result.passed, "\(result)")
   }
+
+  @Test func trainingSizeMatchesReference() {
+    // P = 16 x K = 4, D = 2048: the SIMD path over many lanes against the Double reference.
+    let labels = (0..<64).map { $0 / 4 }
+    let x = Fixtures.uniform([64, 2048], seed: 13, name: "training size")
+    let loss = BatchHardTripletLoss(margin: 0.3)
+    let clock = ContinuousClock()
+    var output: (loss: Float, cache: BatchHardTripletLoss.Cache)?
+    let elapsed = clock.measure { output = loss.forward(embeddings: x, labels: labels) }
+    guard let (value, cache) = output else { return }
+    let reference = LossReference.batchHardTriplet(embeddings: x, labels: labels, margin: 0.3)
+    #expect(abs(Double(value) - reference) <= 1e-5 * max(1, reference), "took \(elapsed)")
+    // Translation invariance: the gradient rows sum to zero.
+    var gradient = Tensor(shape: x.shape)
+    loss.backward(embeddings: x, cache: cache, embeddingsGradient: &gradient)
+    for k in 0..<2048 {
+      var column: Float = 0
+      for i in 0..<64 { column += gradient[i, k] }
+      #expect(abs(column) < 1e-6)
+    }
+  }
 }

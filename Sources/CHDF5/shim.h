@@ -21,3 +21,5 @@ static inline unsigned chdf5_f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline unsigned chdf5_f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline size_t chdf5_t_variable(void) { return H5T_VARIABLE; }
 static inline hsize_t chdf5_s_unlimited(void) { return H5S_UNLIMITED; }
+static inline hid_t chdf5_native_double(void) { return H5T_NATIVE_DOUBLE; }
+static inline hid_t chdf5_ieee_f64le(void) { return H5T_IEEE_F64LE; }

@@ -1,0 +1,118 @@
+import TensorCore
+
+/// Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, with the
+/// exact semantics of `torch.optim.SGD` (single-tensor path).
+///
+/// Per scalar, with `g` the gradient, `p` the value and `b` the momentum buffer:
+///
+///     g = g + wd * p                    (if wd != 0)
+///     b = g                             (first step: PyTorch clones g, without dampening)
+///     b = mu * b + (1 - dampening) * g  (later steps)
+///     g = g + mu * b  (Nesterov)   or   g = b
+///     p = p + (-lr) * g
+///
+/// The momentum buffer exists only when `momentum != 0`; it is the slot `momentum_buffer`.
+/// Scalars are Float, as PyTorch rounds its Python-float hyperparameters when it applies them.
+public final class SGD: Optimizer {
+  /// The hyperparameters other than the learning rate (which each `step` receives).
+  public struct Options: Sendable, Equatable, Codable {
+    /// The momentum factor mu (0 disables momentum and its buffer).
+    public var momentum: Float
+    /// The dampening of the gradient added to the buffer after the first step.
+    public var dampening: Float
+    /// The L2 weight decay added to the gradient.
+    public var weightDecay: Float
+    /// Whether to use Nesterov momentum (needs momentum > 0 and dampening 0, as in PyTorch).
+    public var nesterov: Bool
+
+    /// Options from their values; the defaults are PyTorch's.
+    public init(
+      momentum: Float = 0, dampening: Float = 0, weightDecay: Float = 0, nesterov: Bool = false
+    ) {
+      self.momentum = momentum
+      self.dampening = dampening
+      self.weightDecay = weightDecay
+      self.nesterov = nesterov
+    }
+  }
+
+  /// The name of the momentum slot (PyTorch's state key).
+  public static let momentumSlot = "momentum_buffer"
+
+  /// The parameters this optimizer updates.
+  public let slab: ParameterSlab
+  /// The hyperparameters.
+  public let options: Options
+  /// The per-parameter multipliers, if any.
+  public let groups: ParameterGroups?
+  /// The number of completed steps.
+  public var stepCount = 0
+  private let parameterCount: Int
+  private let momentumBuffer: AlignedBuffer?
+
+  /// An optimizer for every parameter of `slab`, which must be complete.
+  public init(slab: ParameterSlab, options: Options, groups: ParameterGroups? = nil) {
+    precondition(slab.hasGradients, "SGD: the slab keeps no gradients")
+    precondition(
+      !options.nesterov || (options.momentum > 0 && options.dampening == 0),
+      "SGD: Nesterov momentum requires momentum > 0 and zero dampening, got \(options)")
+    self.slab = slab
+    self.options = options
+    self.groups = groups
+    parameterCount = slab.count
+    momentumBuffer = options.momentum != 0 ? AlignedBuffer(count: slab.count) : nil
+  }
+
+  /// `["momentum_buffer"]` with momentum, otherwise none.
+  public var slotNames: [String] { momentumBuffer == nil ? [] : [SGD.momentumSlot] }
+
+  /// The momentum buffer for `momentum_buffer`, nil otherwise.
+  public func slot(_ name: String) -> UnsafeMutableBufferPointer<Float>? {
+    name == SGD.momentumSlot ? momentumBuffer?.buffer : nil
+  }
+
+  /// Applies one SGD update with learning rate `lr` (times each parameter's multiplier).
+  public func step(lr: Float) {
+    precondition(
+      slab.count == parameterCount,
+      "SGD: the slab has \(slab.count) scalars, \(parameterCount) when the optimizer was made")
+    let values = slab.allValues
+    let gradients = slab.allGradients
+    let first = stepCount == 0
+    for segment in ParameterSegment.segments(slab, groups) {
+      let negativeLR = -(lr * segment.multipliers.learningRate)
+      let weightDecay = options.weightDecay * segment.multipliers.weightDecay
+      if let momentumBuffer {
+        update(
+          values, gradients, momentumBuffer.buffer, segment.range, negativeLR: negativeLR,
+          weightDecay: weightDecay, first: first)
+      } else {
+        for i in segment.range {
+          var g = gradients[i]
+          if weightDecay != 0 { g = g + weightDecay * values[i] }
+          values[i] = values[i] + negativeLR * g
+        }
+      }
+    }
+    stepCount += 1
+  }
+
+  /// The momentum update of one segment.
+  private func update(
+    _ values: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeMutableBufferPointer<Float>,
+    _ buffer: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>, negativeLR: Float,
+    weightDecay: Float, first: Bool
+  ) {
+    let momentum = options.momentum
+    let keep = 1 - options.dampening
+    let nesterov = options.nesterov
+    for i in range {
+      var g = gradients[i]
+      if weightDecay != 0 { g = g + weightDecay * values[i] }
+      let b = first ? g : buffer[i] * momentum + keep * g
+      buffer[i] = b
+      g = nesterov ? g + momentum * b : b
+      values[i] = values[i] + negativeLR * g
+    }
+  }
+}

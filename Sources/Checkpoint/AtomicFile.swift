@@ -1,4 +1,5 @@
 import Glibc
+import TensorCore
 
 /// A failed file-system call during an atomic write, naming the path and the call.
 public struct AtomicFileError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -79,7 +80,7 @@ public enum AtomicFile {
 
   /// The directory (`.` if none) and the last component of `path`.
   private static func split(_ path: String) -> (directory: String, name: String) {
-    precondition(
+    checkPrecondition(
       !path.isEmpty && !path.hasSuffix("/"), "AtomicFile: '\(path)' does not name a file")
     guard let slash = path.lastIndex(of: "/") else { return (".", path) }
     let directory = String(path[..<slash])

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// How a dataset is laid out on disk: contiguous, or chunked with optional Fletcher32
 /// checksums.
 ///
@@ -14,7 +16,7 @@ public struct DatasetOptions: Equatable, Sendable {
 
   /// Creates options; `fletcher32` turns chunking on.
   public init(chunked: Bool, fletcher32: Bool, targetChunkBytes: Int = 1 << 20) {
-    precondition(targetChunkBytes > 0, "DatasetOptions: targetChunkBytes must be positive")
+    checkPrecondition(targetChunkBytes > 0, "DatasetOptions: targetChunkBytes must be positive")
     self.chunked = chunked || fletcher32
     self.fletcher32 = fletcher32
     self.targetChunkBytes = targetChunkBytes

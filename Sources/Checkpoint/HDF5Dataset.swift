@@ -74,7 +74,7 @@ public final class HDF5Dataset: HDF5Object {
   public func read<T: HDF5Scalar>(
     into buffer: UnsafeMutableBufferPointer<T>, expecting expected: Shape
   ) throws {
-    precondition(
+    checkPrecondition(
       buffer.count == expected.count,
       "HDF5Dataset.read(into:): buffer of \(buffer.count) for shape \(expected)")
     guard shape == expected else {

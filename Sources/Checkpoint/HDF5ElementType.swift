@@ -1,4 +1,5 @@
 import CHDF5
+import TensorCore
 
 /// The element type of a dataset or attribute, as this module names it.
 public enum HDF5ElementType: Equatable, Hashable, Sendable, CustomStringConvertible {
@@ -98,7 +99,7 @@ public protocol HDF5Scalar: Sendable {
 extension HDF5Scalar {
   /// Checks that a conformance names a numeric element type of the right size.
   static func checkLayout() {
-    precondition(
+    checkPrecondition(
       hdf5ElementType.memoryType != nil
         && MemoryLayout<Self>.size == hdf5ElementType.byteSize,
       "HDF5Scalar: \(Self.self) cannot be stored as \(hdf5ElementType)")

@@ -35,7 +35,7 @@ extension HDF5Group {
     options: DatasetOptions = .checkpoint
   ) throws -> HDF5Dataset {
     T.checkLayout()
-    precondition(
+    checkPrecondition(
       buffer.count == shape.count,
       "HDF5Group.write: \(buffer.count) values for shape \(shape) (\(shape.count) expected)")
     let element = T.hdf5ElementType

@@ -9,7 +9,7 @@ public struct ShapedArray<Element: Sendable>: Sendable {
 
   /// Creates a shaped array; the number of values must match the shape.
   public init(shape: Shape, values: [Element]) {
-    precondition(
+    checkPrecondition(
       values.count == shape.count,
       "ShapedArray: \(values.count) values for shape \(shape) (\(shape.count) expected)")
     self.shape = shape

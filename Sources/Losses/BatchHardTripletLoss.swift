@@ -57,16 +57,16 @@ public struct BatchHardTripletLoss: Sendable, Equatable {
   ///
   /// embeddings: (N, D), labels: N identities (any integers) -> loss (Float, summed in Double)
   public func forward(embeddings: Tensor, labels: [Int]) -> (loss: Float, cache: Cache) {
-    precondition(
+    checkPrecondition(
       embeddings.shape.rank == 2,
       "BatchHardTripletLoss: embeddings must be (N, D), got \(embeddings.shape)")
     let n = embeddings.shape[0]
     let d = embeddings.shape[1]
-    precondition(
+    checkPrecondition(
       labels.count == n,
       "BatchHardTripletLoss: \(labels.count) labels for embeddings \(embeddings.shape)")
     let hasTwoIdentities = labels.contains { $0 != labels.first }
-    precondition(
+    checkPrecondition(
       hasTwoIdentities,
       "BatchHardTripletLoss: all \(n) labels are equal, so no anchor has a negative; a batch "
         + "needs at least two identities")
@@ -133,10 +133,10 @@ public struct BatchHardTripletLoss: Sendable, Equatable {
   ) {
     let n = cache.count
     let d = cache.dimension
-    precondition(
+    checkPrecondition(
       embeddings.shape == Shape(n, d),
       "BatchHardTripletLoss.backward: embeddings \(embeddings.shape), cache is (\(n), \(d))")
-    precondition(
+    checkPrecondition(
       embeddingsGradient.shape == embeddings.shape,
       "BatchHardTripletLoss.backward: gradient \(embeddingsGradient.shape) for embeddings "
         + "\(embeddings.shape)")

@@ -1,3 +1,5 @@
+import TensorCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -34,7 +36,7 @@ enum CrossEntropyRows {
     for r in 0..<rows {
       let label = labels[r]
       if label == ignoreLabel { continue }
-      precondition(
+      checkPrecondition(
         label >= 0 && label < classes,
         "\(context): label \(label) at row \(r) is outside 0..<\(classes)"
           + (ignoreLabel.map { " and is not the ignore label \($0)" } ?? ""))

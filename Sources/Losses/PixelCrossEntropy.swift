@@ -16,7 +16,7 @@ public struct PixelCrossEntropy: Sendable, Equatable {
 
   /// A loss that ignores `ignoreLabel` pixels, with optional label smoothing.
   public init(ignoreLabel: Int = 255, labelSmoothing: Float = 0) {
-    precondition(
+    checkPrecondition(
       labelSmoothing >= 0 && labelSmoothing <= 1,
       "PixelCrossEntropy: label smoothing \(labelSmoothing) is outside [0, 1]")
     self.ignoreLabel = ignoreLabel
@@ -41,11 +41,11 @@ public struct PixelCrossEntropy: Sendable, Equatable {
   public func forward<Label: BinaryInteger>(logits: Tensor, labels: [Label])
     -> (loss: Float, cache: Cache)
   {
-    precondition(
+    checkPrecondition(
       logits.shape.rank == 4 && logits.shape[3] > 0,
       "PixelCrossEntropy: logits must be (N, H, W, K) with K > 0, got \(logits.shape)")
     let pixels = logits.shape[0] * logits.shape[1] * logits.shape[2]
-    precondition(
+    checkPrecondition(
       labels.count == pixels,
       "PixelCrossEntropy: \(labels.count) labels for logits \(logits.shape) (\(pixels) pixels)")
     let intLabels = labels.map { Int($0) }
@@ -67,7 +67,7 @@ public struct PixelCrossEntropy: Sendable, Equatable {
   public func backward(
     logits: Tensor, cache: Cache, upstream: Float = 1, logitsGradient: inout Tensor
   ) {
-    precondition(
+    checkPrecondition(
       logits.shape == cache.shape && logitsGradient.shape == cache.shape,
       "PixelCrossEntropy.backward: logits \(logits.shape), gradient \(logitsGradient.shape), "
         + "cache \(cache.shape)")

@@ -11,7 +11,7 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
 
   /// A loss with label smoothing `labelSmoothing`.
   public init(labelSmoothing: Float = 0) {
-    precondition(
+    checkPrecondition(
       labelSmoothing >= 0 && labelSmoothing <= 1,
       "SoftmaxCrossEntropy: label smoothing \(labelSmoothing) is outside [0, 1]")
     self.labelSmoothing = labelSmoothing
@@ -30,10 +30,10 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
   ///
   /// logits: (N, K), labels: N in 0..<K -> loss (Float, summed in Double)
   public func forward(logits: Tensor, labels: [Int]) -> (loss: Float, cache: Cache) {
-    precondition(
+    checkPrecondition(
       logits.shape.rank == 2 && logits.shape[1] > 0,
       "SoftmaxCrossEntropy: logits must be (N, K) with K > 0, got \(logits.shape)")
-    precondition(
+    checkPrecondition(
       labels.count == logits.shape[0],
       "SoftmaxCrossEntropy: \(labels.count) labels for logits \(logits.shape)")
     let result = logits.withUnsafeBufferPointer {
@@ -51,7 +51,7 @@ public struct SoftmaxCrossEntropy: Sendable, Equatable {
   public func backward(
     logits: Tensor, cache: Cache, upstream: Float = 1, logitsGradient: inout Tensor
   ) {
-    precondition(
+    checkPrecondition(
       logits.shape == cache.shape && logitsGradient.shape == cache.shape,
       "SoftmaxCrossEntropy.backward: logits \(logits.shape), gradient "
         + "\(logitsGradient.shape), cache \(cache.shape)")

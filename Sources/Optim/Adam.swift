@@ -84,8 +84,8 @@ public final class Adam: Optimizer {
 
   /// An optimizer for every parameter of `slab`, which must be complete.
   public init(slab: ParameterSlab, options: Options = Options(), groups: ParameterGroups? = nil) {
-    precondition(slab.hasGradients, "Adam: the slab keeps no gradients")
-    precondition(
+    checkPrecondition(slab.hasGradients, "Adam: the slab keeps no gradients")
+    checkPrecondition(
       options.beta1 >= 0 && options.beta1 < 1 && options.beta2 >= 0 && options.beta2 < 1,
       "Adam: betas must be in [0, 1), got \(options.beta1), \(options.beta2)")
     self.slab = slab
@@ -110,7 +110,7 @@ public final class Adam: Optimizer {
 
   /// Applies one update with learning rate `lr` (times each parameter's multiplier).
   public func step(lr: Float) {
-    precondition(
+    checkPrecondition(
       slab.count == parameterCount,
       "Adam: the slab has \(slab.count) scalars, \(parameterCount) when the optimizer was made")
     let t = Double(stepCount + 1)

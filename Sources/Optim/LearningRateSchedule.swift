@@ -1,3 +1,5 @@
+import TensorCore
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -36,7 +38,7 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
 
     /// A warm-up from `startFactor` to 1 over `iterations` iterations.
     public init(iterations: Int, startFactor: Float) {
-      precondition(iterations >= 0, "Warmup: negative iterations \(iterations)")
+      checkPrecondition(iterations >= 0, "Warmup: negative iterations \(iterations)")
       self.iterations = iterations
       self.startFactor = startFactor
     }
@@ -53,9 +55,11 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
   public init(baseLR: Float, decay: Decay = .constant, warmup: Warmup? = nil) {
     switch decay {
     case .step(let stepSize, _):
-      precondition(stepSize > 0, "LearningRateSchedule: step size \(stepSize) must be positive")
+      checkPrecondition(
+        stepSize > 0, "LearningRateSchedule: step size \(stepSize) must be positive")
     case .poly(let total, _), .cosine(let total, _):
-      precondition(total > 0, "LearningRateSchedule: \(total) total iterations must be positive")
+      checkPrecondition(
+        total > 0, "LearningRateSchedule: \(total) total iterations must be positive")
     case .constant, .multiStep: break
     }
     self.baseLR = baseLR
@@ -65,7 +69,7 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable {
 
   /// The learning rate at the 0-based iteration `iteration`.
   public func lr(at iteration: Int) -> Float {
-    precondition(iteration >= 0, "LearningRateSchedule: negative iteration \(iteration)")
+    checkPrecondition(iteration >= 0, "LearningRateSchedule: negative iteration \(iteration)")
     let t = Double(iteration)
     let base = Double(baseLR)
     var rate: Double

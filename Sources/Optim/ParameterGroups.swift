@@ -51,7 +51,7 @@ struct ParameterSegment: Equatable {
     guard let groups else {
       return [ParameterSegment(range: 0..<slab.count, multipliers: ParameterMultipliers())]
     }
-    precondition(
+    checkPrecondition(
       groups.multipliers.count == slab.entries.count,
       "ParameterGroups: \(groups.multipliers.count) multipliers for \(slab.entries.count) "
         + "parameters")

@@ -52,8 +52,8 @@ public final class SGD: Optimizer {
 
   /// An optimizer for every parameter of `slab`, which must be complete.
   public init(slab: ParameterSlab, options: Options, groups: ParameterGroups? = nil) {
-    precondition(slab.hasGradients, "SGD: the slab keeps no gradients")
-    precondition(
+    checkPrecondition(slab.hasGradients, "SGD: the slab keeps no gradients")
+    checkPrecondition(
       !options.nesterov || (options.momentum > 0 && options.dampening == 0),
       "SGD: Nesterov momentum requires momentum > 0 and zero dampening, got \(options)")
     self.slab = slab
@@ -73,7 +73,7 @@ public final class SGD: Optimizer {
 
   /// Applies one SGD update with learning rate `lr` (times each parameter's multiplier).
   public func step(lr: Float) {
-    precondition(
+    checkPrecondition(
       slab.count == parameterCount,
       "SGD: the slab has \(slab.count) scalars, \(parameterCount) when the optimizer was made")
     let values = slab.allValues

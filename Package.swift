@@ -62,6 +62,9 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
+    .testTarget(
+      name: "TrainingCoreTests",
+      dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,7 @@
 /// Max and average pooling over NHWC tensors, with PyTorch's window and divisor rules.
 ///
-/// Each output pixel reads its window row by row, and the inner loop runs over the
-/// contiguous channels. x: (N, H, W, C) -> y: (N, Ho, Wo, C); sizes from `Pool2DGeometry`.
+/// Each output pixel reads its window row by row; the inner loop runs over the contiguous
+/// channels (max pooling keeps 16 channels' max and argmax in registers over the window). x: (N, H, W, C) -> y: (N, Ho, Wo, C); sizes from `Pool2DGeometry`.
 public enum PoolingKernels {
   /// Max pooling; padding never wins (it acts as -inf). argmax: (N, Ho, Wo, C) receives the
   /// spatial index ih * W + iw of each maximum; ties keep the first in scan order and a NaN
@@ -25,26 +25,57 @@ public enum PoolingKernels {
           let yRow = y + offset
           let aRow = argmax + offset
           let first = Int32(h0 * w + w0)
-          for k in 0..<c {
-            yRow[k] = -Float.infinity
-            aRow[k] = first
+          var k = 0
+          while k + 16 <= c {
+            maxWindow16(
+              xSample + k, rowStride: w * c, pixelStride: c, rows: h0..<h1, cols: w0..<w1,
+              width: w, first: first, y: yRow + k, argmax: aRow + k)
+            k += 16
           }
-          for ih in h0..<h1 {
-            for iw in w0..<w1 {
-              let index = Int32(ih * w + iw)
-              let xRow = xSample + (ih * w + iw) * c
-              for k in 0..<c {
-                let v = xRow[k]
-                if v > yRow[k] || v.isNaN {
-                  yRow[k] = v
-                  aRow[k] = index
+          for k in k..<c {
+            var best = -Float.infinity
+            var bestIndex = first
+            for ih in h0..<h1 {
+              for iw in w0..<w1 {
+                let v = xSample[(ih * w + iw) * c + k]
+                if v > best || v.isNaN {
+                  best = v
+                  bestIndex = Int32(ih * w + iw)
                 }
               }
             }
+            yRow[k] = best
+            aRow[k] = bestIndex
           }
         }
       }
     }
+  }
+
+  /// The max and argmax of 16 adjacent channels over one window, in registers: a lane takes
+  /// a value when it is greater than the lane's best or NaN (PyTorch's rule).
+  @inline(__always)
+  static func maxWindow16(
+    _ x: UnsafePointer<Float>, rowStride: Int, pixelStride: Int, rows: Range<Int>,
+    cols: Range<Int>, width: Int, first: Int32, y: UnsafeMutablePointer<Float>,
+    argmax: UnsafeMutablePointer<Int32>
+  ) {
+    var best = SIMD16<Float>(repeating: -Float.infinity)
+    var bestIndex = SIMD16<Int32>(repeating: first)
+    let raw = UnsafeRawPointer(x)
+    let scalarBytes = MemoryLayout<Float>.stride
+    for ih in rows {
+      for iw in cols {
+        let v = raw.loadUnaligned(
+          fromByteOffset: (ih * rowStride + iw * pixelStride) * scalarBytes,
+          as: SIMD16<Float>.self)
+        let take = (v .> best) .| (v .!= v)
+        best.replace(with: v, where: take)
+        bestIndex.replace(with: SIMD16<Int32>(repeating: Int32(ih * width + iw)), where: take)
+      }
+    }
+    UnsafeMutableRawPointer(y).storeBytes(of: best, as: SIMD16<Float>.self)
+    UnsafeMutableRawPointer(argmax).storeBytes(of: bestIndex, as: SIMD16<Int32>.self)
   }
 
   /// Max pooling backward: dx[n, argmax, c] += dy[n, oh, ow, c].

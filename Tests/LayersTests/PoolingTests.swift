@@ -174,6 +174,15 @@ func avgPool(_ cfg: PoolConfig) -> AvgPool2D {
     #expect(y.scalars == [-5])
   }
 
+  @Test func maxPoolPropagatesNaNInVectorAndTailChannels() {
+    var x = randomTensor(Shape(1, 3, 3, 17), seed: 4)
+    x[0, 1, 1, 2] = .nan
+    x[0, 2, 0, 16] = .nan
+    let (y, cache) = MaxPool2D(kernelSize: 3).forward(x)
+    #expect(y[0, 0, 0, 2].isNaN && y[0, 0, 0, 16].isNaN && !y[0, 0, 0, 0].isNaN)
+    #expect(cache.argmax[2] == 4 && cache.argmax[16] == 6)
+  }
+
   @Test(arguments: [2, 3, 6, 11])
   func gradientsMatchCentralDifferences(caseIndex: Int) {
     let (h, w, cfg) = poolCases[caseIndex]

@@ -1,0 +1,34 @@
+import Kernels
+import TensorCore
+
+/// The rectifier max(x, 0), elementwise over a tensor of any shape.
+///
+/// x: (N, H, W, C) or any shape -> y: same shape. relu'(0) = 0, as PyTorch.
+public struct ReLU: Sendable, Hashable {
+  /// A ReLU (it has no configuration).
+  public init() {}
+
+  /// y = max(x, 0). x: any shape -> y: same shape.
+  public func forward(_ x: Tensor) -> Tensor {
+    var y = Tensor(shape: x.shape)
+    let count = x.count
+    x.withScalarPointer { px in
+      y.withMutableScalarPointer { ElementwiseKernels.reluForward(px, $0, count: count) }
+    }
+    return y
+  }
+
+  /// dx += dy where y > 0, from the forward output y. y, dy, dx: same shape.
+  public func backward(_ dy: Tensor, output y: Tensor, into dx: inout Tensor) {
+    checkSameShape(dy, y.shape, "ReLU.backward dy")
+    checkSameShape(dx, y.shape, "ReLU.backward dx")
+    let count = y.count
+    y.withScalarPointer { py in
+      dy.withScalarPointer { pdy in
+        dx.withMutableScalarPointer {
+          ElementwiseKernels.reluBackwardAccumulate(output: py, pdy, $0, count: count)
+        }
+      }
+    }
+  }
+}

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// How a tensor b broadcasts against an NHWC tensor a: each of b's four extents equals a's
 /// or is 1.
 ///
@@ -18,11 +20,11 @@ public struct BroadcastGeometry: Hashable, Sendable {
 
   /// The geometry of a: `aShape` (N, H, W, C) against b: `bShape`.
   public init(aShape: [Int], bShape: [Int]) {
-    precondition(
+    checkPrecondition(
       aShape.count == 4 && bShape.count == 4,
       "Broadcast: a \(aShape) and b \(bShape) must both be (N, H, W, C)")
     for axis in 0..<4 {
-      precondition(
+      checkPrecondition(
         bShape[axis] == aShape[axis] || bShape[axis] == 1,
         "Broadcast: b \(bShape) does not broadcast to a \(aShape) along axis \(axis)")
     }

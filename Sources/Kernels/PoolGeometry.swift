@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The sizes of a 2-D pooling window over an NHWC tensor, with PyTorch's output-size rules.
 ///
 /// x: (N, H, W, C) -> y: (N, Ho, Wo, C). Output sizes follow `torch.nn.MaxPool2d` and
@@ -28,11 +30,11 @@ public struct Pool2DGeometry: Hashable, Sendable, CustomStringConvertible {
     inputShape: [Int], kernel: (Int, Int), stride: (Int, Int), padding: (Int, Int),
     ceilMode: Bool
   ) {
-    precondition(inputShape.count == 4, "Pool2D: input \(inputShape) is not (N, H, W, C)")
-    precondition(
+    checkPrecondition(inputShape.count == 4, "Pool2D: input \(inputShape) is not (N, H, W, C)")
+    checkPrecondition(
       kernel.0 >= 1 && kernel.1 >= 1 && stride.0 >= 1 && stride.1 >= 1,
       "Pool2D: kernel \(kernel) and stride \(stride) must be positive")
-    precondition(
+    checkPrecondition(
       padding.0 >= 0 && padding.1 >= 0 && 2 * padding.0 <= kernel.0 && 2 * padding.1 <= kernel.1,
       "Pool2D: padding \(padding) must be in 0...kernel/2 for kernel \(kernel)")
     batch = inputShape[0]
@@ -55,7 +57,7 @@ public struct Pool2DGeometry: Hashable, Sendable, CustomStringConvertible {
   public static func outputSize(
     input: Int, kernel: Int, stride: Int, padding: Int, ceilMode: Bool
   ) -> Int {
-    precondition(
+    checkPrecondition(
       input + 2 * padding >= kernel,
       "Pool2D: padded size \(input) + 2 * \(padding) is smaller than kernel \(kernel)")
     let span = input + 2 * padding - kernel + (ceilMode ? stride - 1 : 0)

@@ -1,3 +1,5 @@
+import TensorCore
+
 /// The two source taps and weights of every output position along one axis of a bilinear
 /// resize, exactly as PyTorch's `upsample_bilinear2d` computes them (in Float).
 ///
@@ -14,7 +16,7 @@ public struct BilinearAxis: Sendable, Equatable {
 
   /// The taps for resizing an axis of `input` positions to `output` positions.
   public init(input: Int, output: Int, alignCorners: Bool) {
-    precondition(input >= 1 && output >= 1, "BilinearAxis: sizes \(input) -> \(output)")
+    checkPrecondition(input >= 1 && output >= 1, "BilinearAxis: sizes \(input) -> \(output)")
     var i0 = [Int](repeating: 0, count: output)
     var i1 = [Int](repeating: 0, count: output)
     var l0 = [Float](repeating: 1, count: output)

@@ -43,7 +43,7 @@ public struct AvgPool2D: Sendable, Hashable {
 
   /// The geometry for an input of `shape` (N, H, W, C).
   public func geometry(for shape: Shape) -> Pool2DGeometry {
-    precondition(shape.rank == 4, "AvgPool2D: input \(shape) is not (N, H, W, C)")
+    checkPrecondition(shape.rank == 4, "AvgPool2D: input \(shape) is not (N, H, W, C)")
     return Pool2DGeometry(
       inputShape: shape.dims, kernel: (kernelHeight, kernelWidth), stride: (strideH, strideW),
       padding: (padH, padW), ceilMode: ceilMode)

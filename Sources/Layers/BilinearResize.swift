@@ -22,14 +22,14 @@ public struct BilinearResize: Sendable, Hashable {
 
   /// A resize to a fixed output (height, width).
   public init(height: Int, width: Int, alignCorners: Bool) {
-    precondition(height >= 1 && width >= 1, "BilinearResize: output \(height)x\(width)")
+    checkPrecondition(height >= 1 && width >= 1, "BilinearResize: output \(height)x\(width)")
     size = .fixed(height: height, width: width)
     self.alignCorners = alignCorners
   }
 
   /// A resize by an integer factor.
   public init(scale: Int, alignCorners: Bool) {
-    precondition(scale >= 1, "BilinearResize: scale \(scale) must be positive")
+    checkPrecondition(scale >= 1, "BilinearResize: scale \(scale) must be positive")
     size = .scale(scale)
     self.alignCorners = alignCorners
   }
@@ -45,7 +45,7 @@ public struct BilinearResize: Sendable, Hashable {
   /// x: (N, H, W, C) -> y: (N, Ho, Wo, C).
   public func forward(_ x: Tensor) -> Tensor {
     let (n, h, w, c) = nhwc(x, "BilinearResize.forward x")
-    precondition(h >= 1 && w >= 1, "BilinearResize: input \(x.shape) has no pixels")
+    checkPrecondition(h >= 1 && w >= 1, "BilinearResize: input \(x.shape) has no pixels")
     let (ho, wo) = outputSize(height: h, width: w)
     let rows = BilinearAxis(input: h, output: ho, alignCorners: alignCorners)
     let cols = BilinearAxis(input: w, output: wo, alignCorners: alignCorners)

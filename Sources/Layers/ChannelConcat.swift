@@ -11,12 +11,12 @@ public struct ChannelConcat: Sendable, Hashable {
 
   /// xs[i]: (N, H, W, Ci) -> y: (N, H, W, sum Ci); at least one input, same N, H, W.
   public func forward(_ xs: [Tensor]) -> Tensor {
-    precondition(!xs.isEmpty, "ChannelConcat: no inputs")
+    checkPrecondition(!xs.isEmpty, "ChannelConcat: no inputs")
     let (n, h, w, _) = nhwc(xs[0], "ChannelConcat input 0")
     var total = 0
     for (i, x) in xs.enumerated() {
       let (ni, hi, wi, ci) = nhwc(x, "ChannelConcat input \(i)")
-      precondition(
+      checkPrecondition(
         ni == n && hi == h && wi == w,
         "ChannelConcat: input \(i) is \(x.shape), input 0 is \(xs[0].shape)")
       total += ci
@@ -44,12 +44,12 @@ public struct ChannelConcat: Sendable, Hashable {
     var sum = 0
     for (i, dx) in dxs.enumerated() {
       let (ni, hi, wi, ci) = nhwc(dx, "ChannelConcat.backward dx \(i)")
-      precondition(
+      checkPrecondition(
         ni == n && hi == h && wi == w,
         "ChannelConcat.backward: gradient \(i) is \(dx.shape), dy is \(dy.shape)")
       sum += ci
     }
-    precondition(
+    checkPrecondition(
       sum == total, "ChannelConcat.backward: gradients hold \(sum) channels, dy is \(dy.shape)")
     let pixels = n * h * w
     var offset = 0
@@ -76,14 +76,14 @@ public struct ChannelSplit: Sendable, Hashable {
 
   /// A split into blocks of `sizes` channels (each at least 0).
   public init(sizes: [Int]) {
-    precondition(sizes.allSatisfy { $0 >= 0 }, "ChannelSplit: negative block in \(sizes)")
+    checkPrecondition(sizes.allSatisfy { $0 >= 0 }, "ChannelSplit: negative block in \(sizes)")
     self.sizes = sizes
   }
 
   /// x: (N, H, W, sum sizes) -> ys[i]: (N, H, W, sizes[i]).
   public func forward(_ x: Tensor) -> [Tensor] {
     let (n, h, w, total) = nhwc(x, "ChannelSplit.forward x")
-    precondition(
+    checkPrecondition(
       sizes.reduce(0, +) == total, "ChannelSplit: blocks \(sizes) do not cover \(x.shape)")
     let pixels = n * h * w
     var offset = 0
@@ -106,7 +106,7 @@ public struct ChannelSplit: Sendable, Hashable {
   /// dx[block i] += dys[i]. dys[i]: (N, H, W, sizes[i]); dx: (N, H, W, sum sizes).
   public func backward(_ dys: [Tensor], into dx: inout Tensor) {
     let (n, h, w, total) = nhwc(dx, "ChannelSplit.backward dx")
-    precondition(
+    checkPrecondition(
       dys.count == sizes.count && sizes.reduce(0, +) == total,
       "ChannelSplit.backward: \(dys.count) gradients for blocks \(sizes), dx \(dx.shape)")
     let pixels = n * h * w

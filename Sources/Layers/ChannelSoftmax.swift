@@ -11,7 +11,7 @@ public struct ChannelSoftmax: Sendable, Hashable {
 
   /// x: (..., C) -> y: same shape, softmax over the last axis.
   public func forward(_ x: Tensor) -> Tensor {
-    precondition(x.shape.rank >= 1, "ChannelSoftmax: \(x.shape) has no channel axis")
+    checkPrecondition(x.shape.rank >= 1, "ChannelSoftmax: \(x.shape) has no channel axis")
     let c = x.shape[x.shape.rank - 1]
     let pixels = c == 0 ? 0 : x.count / c
     var y = Tensor(shape: x.shape)

@@ -20,7 +20,7 @@ public struct Dropout: Sendable, Hashable {
 
   /// A dropout layer that zeroes with probability `probability`.
   public init(probability: Float) {
-    precondition(
+    checkPrecondition(
       probability >= 0 && probability <= 1, "Dropout: probability \(probability) not in [0, 1]")
     self.probability = probability
   }

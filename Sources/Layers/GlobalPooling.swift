@@ -11,7 +11,7 @@ public struct GlobalAvgPool2D: Sendable, Hashable {
   /// x: (N, H, W, C) -> y: (N, C).
   public func forward(_ x: Tensor) -> Tensor {
     let (n, h, w, c) = nhwc(x, "GlobalAvgPool2D.forward x")
-    precondition(h * w > 0, "GlobalAvgPool2D: \(x.shape) has no pixels")
+    checkPrecondition(h * w > 0, "GlobalAvgPool2D: \(x.shape) has no pixels")
     var y = Tensor(shape: Shape(n, c))
     x.withScalarPointer { px in
       y.withMutableScalarPointer { py in
@@ -52,7 +52,7 @@ public struct GlobalMaxPool2D: Sendable, Hashable {
   /// x: (N, H, W, C) -> y: (N, C), and the argmax cache for backward.
   public func forward(_ x: Tensor) -> (output: Tensor, cache: GlobalMaxPoolCache) {
     let (n, h, w, c) = nhwc(x, "GlobalMaxPool2D.forward x")
-    precondition(
+    checkPrecondition(
       h * w > 0 && h * w <= Int(Int32.max), "GlobalMaxPool2D: \(x.shape) pixels out of range")
     var y = Tensor(shape: Shape(n, c))
     var argmax = [Int32](repeating: 0, count: n * c)

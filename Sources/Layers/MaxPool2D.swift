@@ -41,7 +41,7 @@ public struct MaxPool2D: Sendable, Hashable {
 
   /// The geometry for an input of `shape` (N, H, W, C).
   public func geometry(for shape: Shape) -> Pool2DGeometry {
-    precondition(shape.rank == 4, "MaxPool2D: input \(shape) is not (N, H, W, C)")
+    checkPrecondition(shape.rank == 4, "MaxPool2D: input \(shape) is not (N, H, W, C)")
     return Pool2DGeometry(
       inputShape: shape.dims, kernel: (kernelHeight, kernelWidth), stride: (strideH, strideW),
       padding: (padH, padW), ceilMode: ceilMode)
@@ -50,7 +50,7 @@ public struct MaxPool2D: Sendable, Hashable {
   /// x: (N, H, W, C) -> y: (N, Ho, Wo, C), and the argmax cache for backward.
   public func forward(_ x: Tensor) -> (output: Tensor, cache: MaxPoolCache) {
     let g = geometry(for: x.shape)
-    precondition(
+    checkPrecondition(
       g.inputHeight * g.inputWidth <= Int(Int32.max),
       "MaxPool2D: \(x.shape) has too many pixels for Int32 indices")
     var y = Tensor(shape: Shape(g.outputShape))

@@ -31,13 +31,13 @@ extension Tensor {
 @inline(__always)
 func nhwc(_ tensor: Tensor, _ what: String) -> (n: Int, h: Int, w: Int, c: Int) {
   let d = tensor.shape.dims
-  precondition(d.count == 4, "\(what): \(tensor.shape) is not (N, H, W, C)")
+  checkPrecondition(d.count == 4, "\(what): \(tensor.shape) is not (N, H, W, C)")
   return (d[0], d[1], d[2], d[3])
 }
 
 /// Checks that a gradient has the shape of the tensor it belongs to.
 @inline(__always)
 func checkSameShape(_ gradient: Tensor, _ expected: Shape, _ what: String) {
-  precondition(
+  checkPrecondition(
     gradient.shape == expected, "\(what): gradient \(gradient.shape), expected \(expected)")
 }

@@ -106,7 +106,7 @@ public struct BatchNorm2D: Sendable {
   /// x, dy, inputGradient: (N, H, W, C). A training-mode cache differentiates through the
   /// batch statistics; an inference-mode one treats the statistics as constants.
   public func backward(
-    _ x: Tensor, outputGradient dy: Tensor, cache: Cache, inputGradient: inout Tensor?,
+    _ dy: Tensor, input x: Tensor, cache: Cache, into inputGradient: inout Tensor?,
     parameters: ParameterSlab
   ) {
     let m = rows(of: x.shape)

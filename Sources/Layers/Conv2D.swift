@@ -73,8 +73,7 @@ public struct Conv2D: Sendable {
   ///
   /// x: (N, H, W, Cin), dy: (N, Ho, Wo, Cout), inputGradient: (N, H, W, Cin).
   public func backward(
-    _ x: Tensor, outputGradient dy: Tensor, inputGradient: inout Tensor?,
-    _ parameters: ParameterSlab
+    _ dy: Tensor, input x: Tensor, into inputGradient: inout Tensor?, _ parameters: ParameterSlab
   ) {
     let g = geometry(for: x.shape)
     checkPrecondition(

@@ -62,8 +62,7 @@ public struct Linear: Sendable {
   ///
   /// x: (N, in), dy: (N, out), inputGradient: (N, in).
   public func backward(
-    _ x: Tensor, outputGradient dy: Tensor, inputGradient: inout Tensor?,
-    _ parameters: ParameterSlab
+    _ dy: Tensor, input x: Tensor, into inputGradient: inout Tensor?, _ parameters: ParameterSlab
   ) {
     let n = batch(of: x.shape)
     checkPrecondition(

@@ -33,7 +33,7 @@ struct LayerBenchmark {
     guard let cache else { return }
     var dx: Tensor? = Tensor(shape: shape)
     let backward = Timing.median(budget: budget) {
-      bn.backward(x, outputGradient: dy, cache: cache, inputGradient: &dx, parameters: parameters)
+      bn.backward(dy, input: x, cache: cache, into: &dx, parameters: parameters)
     }
     report("batch norm backward (train)", bytes: 3 * bytes, seconds: backward)
   }

@@ -76,7 +76,7 @@ final class BatchNorm2DTests: XCTestCase {
         let (_, cache) = bn.forward(x, mode: mode, parameters: parameters, buffers: frozen)
         var dx: Tensor? = Tensor(shape: shape)
         bn.backward(
-          x, outputGradient: upstream(shape), cache: cache, inputGradient: &dx,
+          upstream(shape), input: x, cache: cache, into: &dx,
           parameters: parameters)
         guard let dx else { return XCTFail("no input gradient") }
         let rx = GradientChecker.check(&x, analytic: dx, epsilon: 1e-2, loss: loss)

@@ -35,7 +35,7 @@ final class Conv2DTests: XCTestCase {
       let y = conv.forward(x, slab)
       let dy = Fixtures.uniform(y.shape, seed: 3)
       var dx: Tensor? = Tensor(shape: x.shape)
-      conv.backward(x, outputGradient: dy, inputGradient: &dx, slab)
+      conv.backward(dy, input: x, into: &dx, slab)
       let loss = { (input: Tensor) in GradientChecker.dot(conv.forward(input, slab), dy) }
       guard let dx else { return XCTFail("no input gradient") }
       let rx = GradientChecker.check(&x, analytic: dx, loss: loss)
@@ -57,9 +57,9 @@ final class Conv2DTests: XCTestCase {
     let x = Fixtures.uniform([1, 4, 4, 2], seed: 2)
     let dy = Fixtures.uniform([1, 4, 4, 2], seed: 3)
     var none: Tensor? = nil
-    conv.backward(x, outputGradient: dy, inputGradient: &none, slab)
+    conv.backward(dy, input: x, into: &none, slab)
     let once = slab.gradient(conv.weight)
-    conv.backward(x, outputGradient: dy, inputGradient: &none, slab)
+    conv.backward(dy, input: x, into: &none, slab)
     let twice = slab.gradient(conv.weight)
     for i in 0..<once.count { XCTAssertEqual(twice[flat: i], 2 * once[flat: i], accuracy: 1e-5) }
     XCTAssertNil(none)

@@ -30,7 +30,7 @@ final class LinearTests: XCTestCase {
     var x = Fixtures.uniform([3, 7], seed: 2)
     let dy = Fixtures.uniform([3, 4], seed: 3)
     var dx: Tensor? = Tensor(shape: x.shape)
-    fc.backward(x, outputGradient: dy, inputGradient: &dx, slab)
+    fc.backward(dy, input: x, into: &dx, slab)
     let loss = { (input: Tensor) in GradientChecker.dot(fc.forward(input, slab), dy) }
     let rx = GradientChecker.check(&x, analytic: dx!, loss: loss)
     XCTAssert(rx.passed, "dx: \(rx)")

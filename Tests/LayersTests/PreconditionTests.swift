@@ -35,7 +35,7 @@ final class PreconditionTests: XCTestCase {
         let fc = Linear("fc", in: slab, inputFeatures: 3, outputFeatures: 5)
         var dx: Tensor? = nil
         fc.backward(
-          Tensor(shape: [2, 3]), outputGradient: Tensor(shape: [2, 4]), inputGradient: &dx, slab)
+          Tensor(shape: [2, 4]), input: Tensor(shape: [2, 3]), into: &dx, slab)
       }
     ),
   ]

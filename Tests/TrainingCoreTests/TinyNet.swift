@@ -7,7 +7,8 @@ import TensorCore
 /// A small conv net trained with the batch-hard triplet loss: the whole training core in
 /// one loop (layers, loss, optimizer, RNG streams), small enough for bitwise comparisons.
 ///
-/// x (N, 8, 6, 3) -> conv 3x3/2 -> BN -> conv 1x1 (+bias) -> flatten -> linear -> (N, 16).
+/// x (N, 8, 6, 3) -> conv 3x3/2 -> BN -> ReLU -> conv 1x1 (+bias) -> dropout -> flatten
+/// -> linear -> (N, 16).
 final class TinyNet {
   let parameters = ParameterSlab()
   let buffers = ParameterSlab(hasGradients: false)
@@ -18,6 +19,8 @@ final class TinyNet {
   let optimizer: SGD
   var streams: RandomStreams
   var step = 0
+  let relu = ReLU()
+  let dropout = Dropout(probability: 0.2)
   let loss = BatchHardTripletLoss(margin: 0.3)
   let schedule = LearningRateSchedule(baseLR: 0.05, decay: .constant)
 
@@ -55,8 +58,12 @@ final class TinyNet {
     let (x, labels) = nextBatch()
     let h1 = conv1.forward(x, parameters)
     let (h2, bnCache) = bn1.forward(h1, mode: .training, parameters: parameters, buffers: buffers)
-    let h3 = conv2.forward(h2, parameters)
-    let flat = h3.reshaped([8, 4 * 4 * 3])
+    let h2r = relu.forward(h2)
+    let h3 = conv2.forward(h2r, parameters)
+    var dropoutStream = streams["dropout"]
+    let (h4, dropoutCache) = dropout.forward(h3, mode: .training, random: &dropoutStream)
+    streams["dropout"] = dropoutStream
+    let flat = h4.reshaped([8, 4 * 4 * 3])
     let embeddings = fc.forward(flat, parameters)
     let (value, cache) = loss.forward(embeddings: embeddings, labels: labels)
 
@@ -64,15 +71,17 @@ final class TinyNet {
     var dEmbeddings = Tensor(shape: embeddings.shape)
     loss.backward(embeddings: embeddings, cache: cache, embeddingsGradient: &dEmbeddings)
     var dFlat: Tensor? = Tensor(shape: flat.shape)
-    fc.backward(flat, outputGradient: dEmbeddings, inputGradient: &dFlat, parameters)
-    var dh2: Tensor? = Tensor(shape: h2.shape)
-    conv2.backward(
-      h2, outputGradient: dFlat?.reshaped(h3.shape) ?? h3, inputGradient: &dh2, parameters)
+    fc.backward(dEmbeddings, input: flat, into: &dFlat, parameters)
+    var dh3 = Tensor(shape: h3.shape)
+    dropout.backward(dFlat?.reshaped(h4.shape) ?? h4, cache: dropoutCache, into: &dh3)
+    var dh2r: Tensor? = Tensor(shape: h2r.shape)
+    conv2.backward(dh3, input: h2r, into: &dh2r, parameters)
+    var dh2 = Tensor(shape: h2.shape)
+    relu.backward(dh2r ?? h2r, output: h2r, into: &dh2)
     var dh1: Tensor? = Tensor(shape: h1.shape)
-    bn1.backward(
-      h1, outputGradient: dh2 ?? h2, cache: bnCache, inputGradient: &dh1, parameters: parameters)
+    bn1.backward(dh2, input: h1, cache: bnCache, into: &dh1, parameters: parameters)
     var none: Tensor? = nil
-    conv1.backward(x, outputGradient: dh1 ?? h1, inputGradient: &none, parameters)
+    conv1.backward(dh1 ?? h1, input: x, into: &none, parameters)
     optimizer.step(lr: schedule.lr(at: step))
     step += 1
     return value

@@ -53,8 +53,8 @@ public struct AvgPool2D: Sendable, Hashable {
   public func forward(_ x: Tensor) -> Tensor {
     let g = geometry(for: x.shape)
     var y = Tensor(shape: Shape(g.outputShape))
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer { py in
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer { py in
         PoolingKernels.averageForward(g, countIncludePad: countIncludePad, x: px, y: py)
       }
     }
@@ -65,8 +65,8 @@ public struct AvgPool2D: Sendable, Hashable {
   public func backward(_ dy: Tensor, into dx: inout Tensor) {
     let g = geometry(for: dx.shape)
     checkSameShape(dy, Shape(g.outputShape), "AvgPool2D.backward dy")
-    dy.withScalarPointer { pdy in
-      dx.withMutableScalarPointer { pdx in
+    dy.withUnsafePointer { pdy in
+      dx.withUnsafeMutablePointer { pdx in
         PoolingKernels.averageBackwardAccumulate(
           g, countIncludePad: countIncludePad, dy: pdy, dx: pdx)
       }

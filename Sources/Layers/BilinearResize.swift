@@ -50,8 +50,8 @@ public struct BilinearResize: Sendable, Hashable {
     let rows = BilinearAxis(input: h, output: ho, alignCorners: alignCorners)
     let cols = BilinearAxis(input: w, output: wo, alignCorners: alignCorners)
     var y = Tensor(shape: Shape(n, ho, wo, c))
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer { py in
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer { py in
         ResizeKernels.bilinearForward(
           x: px, y: py, batch: n, height: h, width: w, channels: c, rows: rows, cols: cols)
       }
@@ -67,8 +67,8 @@ public struct BilinearResize: Sendable, Hashable {
     checkSameShape(dy, Shape(n, ho, wo, c), "BilinearResize.backward dy")
     let rows = BilinearAxis(input: h, output: ho, alignCorners: alignCorners)
     let cols = BilinearAxis(input: w, output: wo, alignCorners: alignCorners)
-    dy.withScalarPointer { pdy in
-      dx.withMutableScalarPointer { pdx in
+    dy.withUnsafePointer { pdy in
+      dx.withUnsafeMutablePointer { pdx in
         ResizeKernels.bilinearBackwardAccumulate(
           dy: pdy, dx: pdx, batch: n, height: h, width: w, channels: c, rows: rows, cols: cols)
       }

@@ -26,9 +26,9 @@ public struct BroadcastMultiply: Sendable, Hashable {
       aShape: broadcastDims(a, "BroadcastMultiply a"),
       bShape: broadcastDims(b, "BroadcastMultiply b"))
     var y = Tensor(shape: a.shape)
-    a.withScalarPointer { pa in
-      b.withScalarPointer { pb in
-        y.withMutableScalarPointer { BroadcastKernels.multiply(g, a: pa, b: pb, y: $0) }
+    a.withUnsafePointer { pa in
+      b.withUnsafePointer { pb in
+        y.withUnsafeMutablePointer { BroadcastKernels.multiply(g, a: pa, b: pb, y: $0) }
       }
     }
     return y
@@ -45,11 +45,11 @@ public struct BroadcastMultiply: Sendable, Hashable {
     checkSameShape(dy, a.shape, "BroadcastMultiply.backward dy")
     checkSameShape(da, a.shape, "BroadcastMultiply.backward da")
     checkSameShape(db, b.shape, "BroadcastMultiply.backward db")
-    dy.withScalarPointer { pdy in
-      a.withScalarPointer { pa in
-        b.withScalarPointer { pb in
-          da.withMutableScalarPointer { pda in
-            db.withMutableScalarPointer { pdb in
+    dy.withUnsafePointer { pdy in
+      a.withUnsafePointer { pa in
+        b.withUnsafePointer { pb in
+          da.withUnsafeMutablePointer { pda in
+            db.withUnsafeMutablePointer { pdb in
               BroadcastKernels.multiplyBackwardAccumulate(
                 g, dy: pdy, a: pa, b: pb, da: pda, db: pdb)
             }
@@ -73,9 +73,9 @@ public struct BroadcastAdd: Sendable, Hashable {
     let g = BroadcastGeometry(
       aShape: broadcastDims(a, "BroadcastAdd a"), bShape: broadcastDims(b, "BroadcastAdd b"))
     var y = Tensor(shape: a.shape)
-    a.withScalarPointer { pa in
-      b.withScalarPointer { pb in
-        y.withMutableScalarPointer { BroadcastKernels.add(g, a: pa, b: pb, y: $0) }
+    a.withUnsafePointer { pa in
+      b.withUnsafePointer { pb in
+        y.withUnsafeMutablePointer { BroadcastKernels.add(g, a: pa, b: pb, y: $0) }
       }
     }
     return y
@@ -86,9 +86,9 @@ public struct BroadcastAdd: Sendable, Hashable {
     let g = BroadcastGeometry(
       aShape: broadcastDims(da, "BroadcastAdd da"), bShape: broadcastDims(db, "BroadcastAdd db"))
     checkSameShape(dy, da.shape, "BroadcastAdd.backward dy")
-    dy.withScalarPointer { pdy in
-      da.withMutableScalarPointer { pda in
-        db.withMutableScalarPointer { pdb in
+    dy.withUnsafePointer { pdy in
+      da.withUnsafeMutablePointer { pda in
+        db.withUnsafeMutablePointer { pdb in
           BroadcastKernels.addBackwardAccumulate(g, dy: pdy, da: pda, db: pdb)
         }
       }

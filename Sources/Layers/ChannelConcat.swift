@@ -26,8 +26,8 @@ public struct ChannelConcat: Sendable, Hashable {
     var offset = 0
     for x in xs {
       let ci = x.shape[3]
-      x.withScalarPointer { px in
-        y.withMutableScalarPointer { py in
+      x.withUnsafePointer { px in
+        y.withUnsafeMutablePointer { py in
           ChannelBlockKernels.copy(
             px, channels: ci, into: py, wideChannels: total, offset: offset, pixels: pixels)
         }
@@ -55,8 +55,8 @@ public struct ChannelConcat: Sendable, Hashable {
     var offset = 0
     for i in dxs.indices {
       let ci = dxs[i].shape[3]
-      dy.withScalarPointer { pdy in
-        dxs[i].withMutableScalarPointer { pdx in
+      dy.withUnsafePointer { pdy in
+        dxs[i].withUnsafeMutablePointer { pdx in
           ChannelBlockKernels.accumulate(
             pdy, wideChannels: total, offset: offset, into: pdx, channels: ci, pixels: pixels)
         }
@@ -91,8 +91,8 @@ public struct ChannelSplit: Sendable, Hashable {
     ys.reserveCapacity(sizes.count)
     for ci in sizes {
       var y = Tensor(shape: Shape(n, h, w, ci))
-      x.withScalarPointer { px in
-        y.withMutableScalarPointer { py in
+      x.withUnsafePointer { px in
+        y.withUnsafeMutablePointer { py in
           ChannelBlockKernels.extract(
             px, wideChannels: total, offset: offset, into: py, channels: ci, pixels: pixels)
         }
@@ -113,8 +113,8 @@ public struct ChannelSplit: Sendable, Hashable {
     var offset = 0
     for (i, dyi) in dys.enumerated() {
       checkSameShape(dyi, Shape(n, h, w, sizes[i]), "ChannelSplit.backward dy \(i)")
-      dyi.withScalarPointer { pdy in
-        dx.withMutableScalarPointer { pdx in
+      dyi.withUnsafePointer { pdy in
+        dx.withUnsafeMutablePointer { pdx in
           ChannelBlockKernels.accumulate(
             pdy, channels: sizes[i], into: pdx, wideChannels: total, offset: offset,
             pixels: pixels)

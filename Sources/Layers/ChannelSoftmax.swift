@@ -15,8 +15,8 @@ public struct ChannelSoftmax: Sendable, Hashable {
     let c = x.shape[x.shape.rank - 1]
     let pixels = c == 0 ? 0 : x.count / c
     var y = Tensor(shape: x.shape)
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer {
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer {
         ChannelSoftmaxKernels.forward(x: px, y: $0, pixels: pixels, channels: c)
       }
     }
@@ -29,9 +29,9 @@ public struct ChannelSoftmax: Sendable, Hashable {
     checkSameShape(dx, y.shape, "ChannelSoftmax.backward dx")
     let c = y.shape[y.shape.rank - 1]
     let pixels = c == 0 ? 0 : y.count / c
-    y.withScalarPointer { py in
-      dy.withScalarPointer { pdy in
-        dx.withMutableScalarPointer {
+    y.withUnsafePointer { py in
+      dy.withUnsafePointer { pdy in
+        dx.withUnsafeMutablePointer {
           ChannelSoftmaxKernels.backwardAccumulate(
             output: py, dy: pdy, dx: $0, pixels: pixels, channels: c)
         }

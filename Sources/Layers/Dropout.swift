@@ -48,9 +48,9 @@ public struct Dropout: Sendable, Hashable {
     }
     checkSameShape(mask, dy.shape, "Dropout.backward mask")
     let count = dy.count
-    dy.withScalarPointer { pdy in
-      mask.withScalarPointer { pm in
-        dx.withMutableScalarPointer {
+    dy.withUnsafePointer { pdy in
+      mask.withUnsafePointer { pm in
+        dx.withUnsafeMutablePointer {
           ElementwiseKernels.multiplyAccumulate(pdy, pm, into: $0, count: count)
         }
       }

@@ -13,8 +13,8 @@ public struct GlobalAvgPool2D: Sendable, Hashable {
     let (n, h, w, c) = nhwc(x, "GlobalAvgPool2D.forward x")
     checkPrecondition(h * w > 0, "GlobalAvgPool2D: \(x.shape) has no pixels")
     var y = Tensor(shape: Shape(n, c))
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer { py in
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer { py in
         GlobalPoolingKernels.averageForward(x: px, y: py, batch: n, pixels: h * w, channels: c)
       }
     }
@@ -25,8 +25,8 @@ public struct GlobalAvgPool2D: Sendable, Hashable {
   public func backward(_ dy: Tensor, into dx: inout Tensor) {
     let (n, h, w, c) = nhwc(dx, "GlobalAvgPool2D.backward dx")
     checkSameShape(dy, Shape(n, c), "GlobalAvgPool2D.backward dy")
-    dy.withScalarPointer { pdy in
-      dx.withMutableScalarPointer { pdx in
+    dy.withUnsafePointer { pdy in
+      dx.withUnsafeMutablePointer { pdx in
         GlobalPoolingKernels.averageBackwardAccumulate(
           dy: pdy, dx: pdx, batch: n, pixels: h * w, channels: c)
       }
@@ -56,8 +56,8 @@ public struct GlobalMaxPool2D: Sendable, Hashable {
       h * w > 0 && h * w <= Int(Int32.max), "GlobalMaxPool2D: \(x.shape) pixels out of range")
     var y = Tensor(shape: Shape(n, c))
     var argmax = [Int32](repeating: 0, count: n * c)
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer { py in
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer { py in
         argmax.withUnsafeMutableBufferPointer { pa in
           guard let a = pa.baseAddress else { return }
           GlobalPoolingKernels.maxForward(
@@ -73,8 +73,8 @@ public struct GlobalMaxPool2D: Sendable, Hashable {
     checkSameShape(dx, cache.inputShape, "GlobalMaxPool2D.backward dx")
     let (n, h, w, c) = nhwc(dx, "GlobalMaxPool2D.backward dx")
     checkSameShape(dy, Shape(n, c), "GlobalMaxPool2D.backward dy")
-    dy.withScalarPointer { pdy in
-      dx.withMutableScalarPointer { pdx in
+    dy.withUnsafePointer { pdy in
+      dx.withUnsafeMutablePointer { pdx in
         cache.argmax.withUnsafeBufferPointer { pa in
           guard let a = pa.baseAddress else { return }
           GlobalPoolingKernels.maxBackwardAccumulate(

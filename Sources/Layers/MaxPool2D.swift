@@ -55,8 +55,8 @@ public struct MaxPool2D: Sendable, Hashable {
       "MaxPool2D: \(x.shape) has too many pixels for Int32 indices")
     var y = Tensor(shape: Shape(g.outputShape))
     var argmax = [Int32](repeating: 0, count: y.count)
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer { py in
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer { py in
         argmax.withUnsafeMutableBufferPointer { pa in
           guard let a = pa.baseAddress else { return }
           PoolingKernels.maxForward(g, x: px, y: py, argmax: a)
@@ -71,8 +71,8 @@ public struct MaxPool2D: Sendable, Hashable {
     let g = cache.geometry
     checkSameShape(dy, Shape(g.outputShape), "MaxPool2D.backward dy")
     checkSameShape(dx, Shape(g.inputShape), "MaxPool2D.backward dx")
-    dy.withScalarPointer { pdy in
-      dx.withMutableScalarPointer { pdx in
+    dy.withUnsafePointer { pdy in
+      dx.withUnsafeMutablePointer { pdx in
         cache.argmax.withUnsafeBufferPointer { pa in
           guard let a = pa.baseAddress else { return }
           PoolingKernels.maxBackwardAccumulate(g, dy: pdy, argmax: a, dx: pdx)

@@ -12,8 +12,8 @@ public struct ReLU: Sendable, Hashable {
   public func forward(_ x: Tensor) -> Tensor {
     var y = Tensor(shape: x.shape)
     let count = x.count
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer { ElementwiseKernels.reluForward(px, $0, count: count) }
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer { ElementwiseKernels.reluForward(px, $0, count: count) }
     }
     return y
   }
@@ -23,9 +23,9 @@ public struct ReLU: Sendable, Hashable {
     checkSameShape(dy, y.shape, "ReLU.backward dy")
     checkSameShape(dx, y.shape, "ReLU.backward dx")
     let count = y.count
-    y.withScalarPointer { py in
-      dy.withScalarPointer { pdy in
-        dx.withMutableScalarPointer {
+    y.withUnsafePointer { py in
+      dy.withUnsafePointer { pdy in
+        dx.withUnsafeMutablePointer {
           ElementwiseKernels.reluBackwardAccumulate(output: py, pdy, $0, count: count)
         }
       }

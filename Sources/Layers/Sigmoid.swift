@@ -12,8 +12,8 @@ public struct Sigmoid: Sendable, Hashable {
   public func forward(_ x: Tensor) -> Tensor {
     var y = Tensor(shape: x.shape)
     let count = x.count
-    x.withScalarPointer { px in
-      y.withMutableScalarPointer { ElementwiseKernels.sigmoidForward(px, $0, count: count) }
+    x.withUnsafePointer { px in
+      y.withUnsafeMutablePointer { ElementwiseKernels.sigmoidForward(px, $0, count: count) }
     }
     return y
   }
@@ -23,9 +23,9 @@ public struct Sigmoid: Sendable, Hashable {
     checkSameShape(dy, y.shape, "Sigmoid.backward dy")
     checkSameShape(dx, y.shape, "Sigmoid.backward dx")
     let count = y.count
-    y.withScalarPointer { py in
-      dy.withScalarPointer { pdy in
-        dx.withMutableScalarPointer {
+    y.withUnsafePointer { py in
+      dy.withUnsafePointer { pdy in
+        dx.withUnsafeMutablePointer {
           ElementwiseKernels.sigmoidBackwardAccumulate(output: py, pdy, $0, count: count)
         }
       }

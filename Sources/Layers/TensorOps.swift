@@ -7,8 +7,8 @@ public enum TensorOps {
   public static func accumulate(into dst: inout Tensor, from src: Tensor) {
     checkSameShape(src, dst.shape, "TensorOps.accumulate")
     let count = src.count
-    src.withScalarPointer { s in
-      dst.withMutableScalarPointer { d in ElementwiseKernels.accumulate(s, into: d, count: count) }
+    src.withUnsafePointer { s in
+      dst.withUnsafeMutablePointer { d in ElementwiseKernels.accumulate(s, into: d, count: count) }
     }
   }
 
@@ -16,8 +16,8 @@ public enum TensorOps {
   public static func accumulate(into dst: inout Tensor, from src: Tensor, scaledBy alpha: Float) {
     checkSameShape(src, dst.shape, "TensorOps.accumulate")
     let count = src.count
-    src.withScalarPointer { s in
-      dst.withMutableScalarPointer { d in
+    src.withUnsafePointer { s in
+      dst.withUnsafeMutablePointer { d in
         ElementwiseKernels.accumulate(s, scaledBy: alpha, into: d, count: count)
       }
     }
@@ -26,7 +26,7 @@ public enum TensorOps {
   /// tensor *= alpha.
   public static func scale(_ tensor: inout Tensor, by alpha: Float) {
     let count = tensor.count
-    tensor.withMutableScalarPointer { ElementwiseKernels.scale($0, by: alpha, count: count) }
+    tensor.withUnsafeMutablePointer { ElementwiseKernels.scale($0, by: alpha, count: count) }
   }
 
   /// a * b elementwise; same shapes.
@@ -34,9 +34,9 @@ public enum TensorOps {
     checkSameShape(b, a.shape, "TensorOps.multiply")
     var y = Tensor(shape: a.shape)
     let count = a.count
-    a.withScalarPointer { pa in
-      b.withScalarPointer { pb in
-        y.withMutableScalarPointer { ElementwiseKernels.multiply(pa, pb, into: $0, count: count) }
+    a.withUnsafePointer { pa in
+      b.withUnsafePointer { pb in
+        y.withUnsafeMutablePointer { ElementwiseKernels.multiply(pa, pb, into: $0, count: count) }
       }
     }
     return y
@@ -45,6 +45,6 @@ public enum TensorOps {
   /// The sum of all scalars in `ElementwiseKernels.sum`'s fixed order.
   public static func sum(_ tensor: Tensor) -> Float {
     let count = tensor.count
-    return tensor.withScalarPointer { ElementwiseKernels.sum($0, count: count) }
+    return tensor.withUnsafePointer { ElementwiseKernels.sum($0, count: count) }
   }
 }

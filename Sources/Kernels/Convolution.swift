@@ -45,19 +45,34 @@ public enum Convolution {
     } else {
       let wp = workspace.scratch(weightSlot, count: cout * k)
       permuteWeight(w, g, into: wp)
-      let chunk = chunkRows(g)
-      let cols = workspace.scratch(columnsSlot, count: chunk * k)
-      for start in stride(from: 0, to: m, by: chunk) {
-        let rows = start..<min(m, start + chunk)
-        Im2col.im2col(x, g, rows: rows, into: cols)
-        BLAS.sgemm(
-          .none, .transposed, m: rows.count, n: cout, k: k, a: cols, b: wp, c: y + start * cout)
-      }
+      gemmOverColumns(x, permutedWeight: wp, g, accumulate: false, output: y, workspace: workspace)
     }
     if let bias { addBias(bias, to: y, rows: m, channels: cout) }
   }
 
+  /// y (M, Cout) (+)= im2col(x) (M, K) · wp (Cout, K)^T, chunk by chunk.
+  static func gemmOverColumns(
+    _ x: UnsafePointer<Float>, permutedWeight wp: UnsafePointer<Float>, _ g: ConvGeometry,
+    accumulate: Bool, output y: UnsafeMutablePointer<Float>, workspace: Workspace
+  ) {
+    let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
+    let chunk = chunkRows(g)
+    let cols = workspace.scratch(columnsSlot, count: chunk * k)
+    for start in stride(from: 0, to: m, by: chunk) {
+      let rows = start..<min(m, start + chunk)
+      Im2col.im2col(x, g, rows: rows, into: cols)
+      BLAS.sgemm(
+        .none, .transposed, m: rows.count, n: cout, k: k, a: cols, b: wp,
+        beta: accumulate ? 1 : 0, c: y + start * cout)
+    }
+  }
+
   /// Backward-data, accumulating: dx (N, H, W, Cin) += conv^T(dy (N, Ho, Wo, Cout), w).
+  ///
+  /// Three routes: a pointwise convolution is one GEMM; a stride-1 convolution with fewer
+  /// output than input channels (DenseNet's 3x3 growth layers: 128 -> 32) runs as the forward
+  /// convolution of dy with the flipped, transposed kernel, whose columns are Cout wide instead
+  /// of Cin; anything else computes Cin-wide columns and scatters them with col2im.
   public static func backwardData(
     _ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, _ g: ConvGeometry,
     inputGradient dx: UnsafeMutablePointer<Float>, workspace: Workspace = .shared
@@ -65,6 +80,12 @@ public enum Convolution {
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
       BLAS.sgemm(.none, .none, m: m, n: k, k: cout, a: dy, b: w, beta: 1, c: dx)
+      return
+    }
+    if let t = transposedGeometry(g), cout < g.inputChannels {
+      let wt = workspace.scratch(weightSlot, count: cout * k)
+      flipTransposeWeight(w, g, into: wt)
+      gemmOverColumns(dy, permutedWeight: wt, t, accumulate: true, output: dx, workspace: workspace)
       return
     }
     let wp = workspace.scratch(weightSlot, count: cout * k)
@@ -75,6 +96,38 @@ public enum Convolution {
       let rows = start..<min(m, start + chunk)
       BLAS.sgemm(.none, .none, m: rows.count, n: k, k: cout, a: dy + start * cout, b: wp, c: dcols)
       Im2col.col2imAccumulate(dcols, g, rows: rows, into: dx)
+    }
+  }
+
+  /// The geometry of the convolution that computes the input gradient of a stride-1
+  /// convolution from dy: Cout -> Cin channels over the Ho x Wo map, padding
+  /// dilation * (k - 1) - pad, so that its output is H x W; nil for strided convolutions and
+  /// for paddings wider than the kernel's reach.
+  static func transposedGeometry(_ g: ConvGeometry) -> ConvGeometry? {
+    let padH = g.dilationH * (g.kernelHeight - 1) - g.padH
+    let padW = g.dilationW * (g.kernelWidth - 1) - g.padW
+    guard g.strideH == 1 && g.strideW == 1 && padH >= 0 && padW >= 0 else { return nil }
+    return ConvGeometry(
+      batch: g.batch, inputHeight: g.outputHeight, inputWidth: g.outputWidth,
+      inputChannels: g.outputChannels, outputChannels: g.inputChannels,
+      kernel: (g.kernelHeight, g.kernelWidth), padding: (padH, padW),
+      dilation: (g.dilationH, g.dilationW))
+  }
+
+  /// wt (Cin, kh, kw, Cout) with wt[c][i][j][o] = w[o][c][kh-1-i][kw-1-j]: the kernel of the
+  /// transposed convolution, already in column order.
+  static func flipTransposeWeight(
+    _ w: UnsafePointer<Float>, _ g: ConvGeometry, into wt: UnsafeMutablePointer<Float>
+  ) {
+    let (cin, cout, kh, kw) = (g.inputChannels, g.outputChannels, g.kernelHeight, g.kernelWidth)
+    for c in 0..<cin {
+      for i in 0..<kh {
+        for j in 0..<kw {
+          let row = wt + ((c * kh + i) * kw + j) * cout
+          let source = (kh - 1 - i) * kw + (kw - 1 - j)
+          for o in 0..<cout { row[o] = w[(o * cin + c) * kh * kw + source] }
+        }
+      }
     }
   }
 

@@ -35,6 +35,20 @@ final class ConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 1, inputHeight: 11, inputWidth: 9, inputChannels: 3, outputChannels: 4,
       kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+    // Fewer output than input channels at stride 1: backward-data runs as the transposed
+    // convolution (same padding, no padding, dilation, asymmetric kernel).
+    ConvGeometry(
+      batch: 2, inputHeight: 6, inputWidth: 5, inputChannels: 6, outputChannels: 2,
+      kernel: (3, 3), padding: (1, 1)),
+    ConvGeometry(
+      batch: 1, inputHeight: 7, inputWidth: 6, inputChannels: 4, outputChannels: 3,
+      kernel: (3, 3)),
+    ConvGeometry(
+      batch: 1, inputHeight: 9, inputWidth: 8, inputChannels: 7, outputChannels: 3,
+      kernel: (3, 3), padding: (2, 2), dilation: (2, 2)),
+    ConvGeometry(
+      batch: 2, inputHeight: 4, inputWidth: 9, inputChannels: 5, outputChannels: 2,
+      kernel: (1, 7), padding: (0, 3)),
   ]
 
   func check(_ g: ConvGeometry, columnBudget: Int, bias: Bool) {

@@ -13,6 +13,9 @@ public enum Convolution {
   /// The largest im2col chunk, in scalars (16 MiB), unless one row is larger.
   public nonisolated(unsafe) static var columnBudget = 4 << 20
 
+  /// Threads that gather im2col columns (experimental).
+  public nonisolated(unsafe) static var im2colThreads = 1
+
   private static let columnsSlot = 0
   private static let weightSlot = 1
   private static let weightGradientSlot = 2
@@ -60,7 +63,7 @@ public enum Convolution {
     let cols = workspace.scratch(columnsSlot, count: chunk * k)
     for start in stride(from: 0, to: m, by: chunk) {
       let rows = start..<min(m, start + chunk)
-      Im2col.im2col(x, g, rows: rows, into: cols)
+      Im2col.im2colParallel(x, g, rows: rows, into: cols, parts: im2colThreads)
       BLAS.sgemm(
         .none, .transposed, m: rows.count, n: cout, k: k, a: cols, b: wp,
         beta: accumulate ? 1 : 0, c: y + start * cout)
@@ -150,7 +153,7 @@ public enum Convolution {
     let cols = workspace.scratch(columnsSlot, count: chunk * k)
     for start in stride(from: 0, to: m, by: chunk) {
       let rows = start..<min(m, start + chunk)
-      Im2col.im2col(x, g, rows: rows, into: cols)
+      Im2col.im2colParallel(x, g, rows: rows, into: cols, parts: im2colThreads)
       BLAS.sgemm(
         .transposed, .none, m: cout, n: k, k: rows.count, a: dy + start * cout, b: cols,
         beta: start == 0 ? 0 : 1, c: dwp)

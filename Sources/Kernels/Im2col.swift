@@ -1,3 +1,5 @@
+import Dispatch
+
 /// NHWC im2col and col2im over a range of output pixels.
 ///
 /// A column row holds one output pixel's receptive field in (ki, kj, c) order, so each tap
@@ -34,6 +36,26 @@ public enum Im2col {
           dst += cin
         }
       }
+    }
+  }
+
+  /// `im2col` split over `parts` threads by rows (a pure copy, so the result does not depend
+  /// on the split).
+  public static func im2colParallel(
+    _ x: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
+    into cols: UnsafeMutablePointer<Float>, parts: Int
+  ) {
+    let k = g.patchSize
+    guard parts > 1, rows.count >= 2 * parts else {
+      return im2col(x, g, rows: rows, into: cols)
+    }
+    let step = (rows.count + parts - 1) / parts
+    nonisolated(unsafe) let target = cols
+    nonisolated(unsafe) let source = x
+    DispatchQueue.concurrentPerform(iterations: parts) { part in
+      let lo = rows.lowerBound + part * step
+      let hi = min(rows.upperBound, lo + step)
+      if lo < hi { im2col(source, g, rows: lo..<hi, into: target + (lo - rows.lowerBound) * k) }
     }
   }
 

@@ -40,7 +40,8 @@ struct LayerBenchmark {
     let backward = Timing.median(budget: budget) {
       bn.backward(dy, input: x, cache: cache, into: &dx, parameters: parameters)
     }
-    report("batch norm backward (train): read x, dy, dx; write dx", bytes: 4 * bytes, seconds: backward)
+    report(
+      "batch norm backward (train): read x, dy, dx; write dx", bytes: 4 * bytes, seconds: backward)
   }
 
   func relu(_ x: Tensor, _ dy: Tensor, _ bytes: Double) {

@@ -20,12 +20,16 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "im2col chunk budget in scalars (default: the library's).")
   var columnBudget: Int?
 
+  @Option(help: "Threads gathering im2col columns.")
+  var im2colThreads = 1
+
   @Option(help: "Only conv shapes whose name contains this.")
   var filter: String?
 
   func run() throws {
     BLAS.setThreads(threads)
     if let columnBudget { Convolution.columnBudget = columnBudget }
+    Convolution.im2colThreads = im2colThreads
     print("# reid-bench")
     print(
       "BLAS core \(BLAS.coreName), \(BLAS.threads) threads; config: \(BLAS.configString)")

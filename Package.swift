@@ -17,7 +17,9 @@ let package = Package(
     .executable(name: "reid-bench", targets: ["reid-bench"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // MARK: - C libraries (system, through pkg-config)
@@ -39,11 +41,20 @@ let package = Package(
     // MARK: - I/O
     .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
 
+    // MARK: - Experiment harness
+    .target(
+      name: "Harness",
+      dependencies: [
+        "TensorCore", "Kernels", "Checkpoint",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+
     // MARK: - Executables
     .executableTarget(
       name: "reid",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint",
+        "TensorCore", "Kernels", "Checkpoint", "Harness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
@@ -62,6 +73,7 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
+    .testTarget(name: "HarnessTests", dependencies: ["Harness", "_TestSupport"]),
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

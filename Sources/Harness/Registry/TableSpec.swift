@@ -1,0 +1,79 @@
+/// One table of the paper: its rows, each either one of our runs read out one way, or a
+/// literature result the paper quotes.
+public struct TableSpec: Decodable, Equatable, Sendable {
+  public var title: String
+  /// Metric columns: `rank1`, `rank5`, `rank10`, `mAP`.
+  public var metrics: [String]
+  /// Test sets, one column group each: `market1501`, `dukemtmc`.
+  public var datasets: [String]
+  public var rows: [TableRow]
+
+  /// The runs the table needs, in first-use order.
+  public var runNames: [String] {
+    var seen = Set<String>()
+    return rows.compactMap(\.run).filter { seen.insert($0).inserted }
+  }
+}
+
+/// One row of a table.
+public struct TableRow: Decodable, Equatable, Sendable {
+  /// The row label, as in the paper.
+  public var name: String
+  /// Our run, or nil for a literature row (shown as reported).
+  public var run: String?
+  /// The descriptor read out: `baseline`, `canpt`, `can`, `can6`, `s1`...`s6`.
+  public var readout: String?
+  /// Whether k-reciprocal re-ranking is applied.
+  public var rerank: Bool?
+  /// The paper's values in percent, by dataset and metric (null: not reported).
+  public var paper: [String: [String: Double?]]
+
+  /// Whether the row is one of ours (trained and evaluated here).
+  public var isOurs: Bool { run != nil }
+}
+
+extension Registry {
+  static let tableKeys: Set<String> = ["title", "metrics", "datasets", "rows"]
+  static let rowKeys: Set<String> = ["name", "run", "readout", "rerank", "paper"]
+  static let readouts: Set<String> = [
+    "baseline", "canpt", "can", "can6", "s1", "s2", "s3", "s4", "s5", "s6",
+  ]
+
+  /// Loads and checks a table: known keys, rows naming existing runs and known readouts, and
+  /// paper values for each of the table's datasets and metrics.
+  public func table(_ name: String) throws -> TableSpec {
+    let path = try file("tables", name, kind: "table", known: tableNames)
+    let tree = try load(path)
+    try ConfigDecoding.checkKeys(tree, allowed: Self.tableKeys, path: [])
+    if case .sequence(let rows, _)? = tree["rows"] {
+      for (i, row) in rows.enumerated() {
+        try ConfigDecoding.checkKeys(row, allowed: Self.rowKeys, path: ["rows", String(i)])
+      }
+    }
+    let spec = try ConfigDecoding.decode(TableSpec.self, from: tree)
+    let runs = Set(runNames)
+    for (i, row) in spec.rows.enumerated() {
+      let origin = tree.origin(at: ["rows", String(i)])
+      func fail(_ key: String, _ message: String) -> ConfigError {
+        ConfigError(
+          file: origin.file, line: origin.line, keyPath: "rows.\(i).\(key)", message: message)
+      }
+      if let run = row.run {
+        guard runs.contains(run) else {
+          throw fail("run", "no run named '\(run)'; known: \(runNames.joined(separator: ", "))")
+        }
+        guard let readout = row.readout, Self.readouts.contains(readout) else {
+          throw fail(
+            "readout", "expected one of \(Self.readouts.sorted().joined(separator: ", "))")
+        }
+      }
+      for dataset in spec.datasets {
+        guard let values = row.paper[dataset], Set(values.keys) == Set(spec.metrics) else {
+          throw fail(
+            "paper", "expected values for \(dataset): \(spec.metrics.joined(separator: ", "))")
+        }
+      }
+    }
+    return spec
+  }
+}

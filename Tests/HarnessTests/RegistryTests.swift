@@ -1,0 +1,177 @@
+import Foundation
+import Harness
+import XCTest
+import Yams
+
+/// The committed registry resolves, and every kind of bad input is reported with its file,
+/// line and key path.
+final class RegistryTests: XCTestCase {
+  static let experiments = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("Experiments")
+
+  var registry: Registry { Registry(root: Self.experiments) }
+
+  /// A copy of the registry in a temporary folder, to damage.
+  func scratchRegistry() throws -> Registry {
+    let dir = FileManager.default.temporaryDirectory
+      .appendingPathComponent("registry-\(UUID().uuidString)")
+    try FileManager.default.copyItem(at: Self.experiments, to: dir)
+    addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+    return Registry(root: dir)
+  }
+
+  func write(_ text: String, to name: String, in registry: Registry) throws {
+    try text.write(
+      to: registry.root.appendingPathComponent(name), atomically: true, encoding: .utf8)
+  }
+
+  func error(_ body: () throws -> Void) -> ConfigError? {
+    do {
+      try body()
+      return nil
+    } catch let error as ConfigError {
+      return error
+    } catch {
+      XCTFail("unexpected error \(error)")
+      return nil
+    }
+  }
+
+  func testEveryRunResolvesUnderEveryProfile() throws {
+    XCTAssertEqual(registry.profileNames, ["ci", "paper", "smoke"])
+    XCTAssertEqual(registry.runNames.count, 10)
+    for profile in registry.profileNames {
+      for run in registry.runNames {
+        let resolved = try registry.resolve(run: run, profile: profile)
+        XCTAssertEqual(resolved.config.train.task, run.hasPrefix("parsing") ? "parsing" : "reid")
+        XCTAssertFalse(resolved.description.isEmpty, run)
+      }
+    }
+    let can = try registry.resolve(run: "can-densenet", profile: "paper")
+    XCTAssertEqual(can.config.model.backbone, "densenet121")
+    XCTAssertEqual(can.config.data.height, 748)
+    XCTAssertEqual(can.config.initialization.parsingRun, "parsing-densenet")
+    let parsing = try registry.resolve(run: "parsing-inception", profile: "ci")
+    XCTAssertEqual(parsing.config.train.schedule.decay, "poly")
+    XCTAssertEqual(parsing.config.train.iterations, 300)
+  }
+
+  /// base.yaml is the schema: it must list exactly the keys the typed configuration has.
+  func testBaseYAMLListsEveryKeyOfTheConfiguration() throws {
+    let config = try registry.resolve(run: "can-inception", profile: "paper").config
+    let encoded = try ConfigTree.parse(try YAMLEncoder().encode(config), file: "encoded")
+    func paths(_ tree: ConfigTree, _ prefix: String = "") -> Set<String> {
+      var result = Set<String>()
+      for key in tree.keys {
+        let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+        result.insert(path)
+        if let child = tree[key] { result.formUnion(paths(child, path)) }
+      }
+      return result
+    }
+    let base = paths(try registry.base())
+    let typed = paths(encoded)
+    XCTAssertEqual(typed.subtracting(base), [], "typed keys missing from base.yaml")
+    // Keys whose default is null are not encoded.
+    XCTAssertEqual(base.subtracting(typed), ["blas.core_type"])
+  }
+
+  func testAnUnknownKeyNamesTheFileLineKeyPathAndAllowedKeys() throws {
+    let scratch = try scratchRegistry()
+    try write(
+      "description: typo\nmodel:\n  backbone: densenet121\n  descripter: can\n",
+      to: "runs/typo.yaml", in: scratch)
+    let e = error { _ = try scratch.resolve(run: "typo", profile: "ci") }
+    XCTAssertEqual(e?.file.hasSuffix("runs/typo.yaml"), true)
+    XCTAssertEqual(e?.line, 4)
+    XCTAssertEqual(e?.keyPath, "model.descripter")
+    XCTAssertEqual(e?.message.contains("descriptor"), true, "\(String(describing: e))")
+  }
+
+  func testAWrongTypeNamesTheFileThatSetIt() throws {
+    let scratch = try scratchRegistry()
+    try write(
+      "description: bad type\ntrain:\n  iterations: many\n", to: "runs/bad.yaml", in: scratch)
+    let e = error { _ = try scratch.resolve(run: "bad", profile: "smoke") }
+    XCTAssertEqual(e?.file.hasSuffix("runs/bad.yaml"), true, "\(String(describing: e))")
+    XCTAssertEqual(e?.keyPath, "train.iterations")
+    XCTAssertEqual(e?.line, 3)
+  }
+
+  func testAMappingWhereAValueBelongsIsRejected() throws {
+    let scratch = try scratchRegistry()
+    try write("description: x\nseed: {a: 1}\n", to: "runs/map.yaml", in: scratch)
+    let e = error { _ = try scratch.resolve(run: "map", profile: "smoke") }
+    XCTAssertEqual(e?.keyPath, "seed")
+  }
+
+  func testInvalidYAMLAndDuplicateKeysAreReported() throws {
+    let scratch = try scratchRegistry()
+    try write("description: x\nmodel: [unclosed\n", to: "runs/broken.yaml", in: scratch)
+    XCTAssertEqual(
+      error { _ = try scratch.resolve(run: "broken", profile: "smoke") }?.message.hasPrefix(
+        "invalid YAML"), true)
+    try write("description: x\nseed: 1\nseed: 2\n", to: "runs/twice.yaml", in: scratch)
+    let twice = error { _ = try scratch.resolve(run: "twice", profile: "smoke") }
+    XCTAssertEqual(twice?.message.contains("duplicated key(s): 'seed'"), true)
+    XCTAssertEqual(twice?.file.hasSuffix("runs/twice.yaml"), true)
+  }
+
+  func testUnknownNamesListTheKnownOnes() {
+    let run = error { _ = try registry.resolve(run: "can-resnet", profile: "ci") }
+    XCTAssertEqual(run?.message.contains("can-densenet"), true)
+    let profile = error { _ = try registry.resolve(run: "can-inception", profile: "fast") }
+    XCTAssertEqual(profile?.message.contains("smoke"), true)
+    let table = error { _ = try registry.table("table9") }
+    XCTAssertEqual(table?.message.contains("table1, table2, table3"), true)
+  }
+
+  func testOverridesApplyLastAndAreChecked() throws {
+    let resolved = try registry.resolve(
+      run: "can-inception", profile: "ci",
+      overrides: ["train.iterations=7", "train.optimizer.lr=0.01", "eval.datasets=[market1501]"])
+    XCTAssertEqual(resolved.config.train.iterations, 7)
+    XCTAssertEqual(resolved.config.train.optimizer.lr, 0.01)
+    XCTAssertEqual(resolved.config.eval.datasets, ["market1501"])
+    let typo = error {
+      _ = try registry.resolve(
+        run: "can-inception", profile: "ci", overrides: ["train.iteratons=7"])
+    }
+    XCTAssertEqual(typo?.file, "--set train.iteratons=7")
+    XCTAssertEqual(typo?.keyPath, "train.iteratons")
+    let type = error {
+      _ = try registry.resolve(run: "can-inception", profile: "ci", overrides: ["seed=abc"])
+    }
+    XCTAssertEqual(type?.file, "--set seed=abc")
+    XCTAssertNotNil(error { _ = try registry.resolve(run: "x", profile: "ci", overrides: ["=1"]) })
+  }
+
+  func testTablesHoldEveryOursRowOfThePaper() throws {
+    let expectedOurs = ["table1": 7, "table2": 10, "table3": 10]
+    for (name, count) in expectedOurs {
+      let table = try registry.table(name)
+      XCTAssertEqual(table.rows.filter(\.isOurs).count, count, name)
+    }
+    let table1 = try registry.table("table1")
+    XCTAssertEqual(table1.runNames, ["can-inception", "can6-inception"])
+    XCTAssertEqual(table1.rows[0].paper["dukemtmc"]?["mAP"], 68.7)
+    let table2 = try registry.table("table2")
+    XCTAssertEqual(
+      table2.rows.first { $0.name == "Spindle" }?.paper["market1501"]?["mAP"], .some(nil))
+  }
+
+  func testATableRowNamingAnUnknownRunOrReadoutIsRejected() throws {
+    let scratch = try scratchRegistry()
+    let text = try String(
+      contentsOf: scratch.root.appendingPathComponent("tables/table1.yaml"), encoding: .utf8)
+    try write(
+      text.replacingOccurrences(of: "readout: s3", with: "readout: s9"), to: "tables/table1.yaml",
+      in: scratch)
+    XCTAssertEqual(error { _ = try scratch.table("table1") }?.keyPath, "rows.2.readout")
+    try write(
+      text.replacingOccurrences(of: "run: can6-inception", with: "run: can7"),
+      to: "tables/table1.yaml", in: scratch)
+    XCTAssertEqual(error { _ = try scratch.table("table1") }?.keyPath, "rows.6.run")
+  }
+}

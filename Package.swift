@@ -45,7 +45,7 @@ let package = Package(
     .target(
       name: "Harness",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint",
+        "TensorCore", "Kernels", "Checkpoint", "Optim",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),

@@ -71,6 +71,9 @@ public final class ParameterSlab: @unchecked Sendable {
     indexByName[name].map(ParameterID.init(index:))
   }
 
+  /// Every tensor's handle, in registration order (parallel to `entries`).
+  public var ids: [ParameterID] { entries.indices.map(ParameterID.init(index:)) }
+
   /// The entry of `id`.
   public func entry(_ id: ParameterID) -> ParameterEntry { entries[id.index] }
 

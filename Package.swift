@@ -36,6 +36,11 @@ let package = Package(
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Optim", dependencies: ["TensorCore"], swiftSettings: numericFlags),
 
+    // MARK: - Models
+    .target(
+      name: "Models", dependencies: ["TensorCore", "Kernels", "Layers", "Checkpoint"],
+      swiftSettings: numericFlags),
+
     // MARK: - I/O
     .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
 
@@ -43,7 +48,7 @@ let package = Package(
     .executableTarget(
       name: "reid",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint",
+        "TensorCore", "Kernels", "Checkpoint", "Models",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
@@ -62,6 +67,9 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
+    .testTarget(
+      name: "ModelsTests", dependencies: ["Models", "Layers", "Checkpoint", "_TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

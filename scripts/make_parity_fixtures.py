@@ -84,6 +84,88 @@ def densenet_features(dilated):
     return FeaturesWithReLU(model.features)
 
 
+class ConvBNReLU(nn.Module):
+    """conv (no bias) -> BN -> ReLU with the names `.conv`, `.bn` of the Swift blocks
+    (torchreid's ConvBlock, whose conv bias is redundant before BN)."""
+
+    def __init__(self, cin, cout, k=1, s=1, p=0, d=1):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, k, s, p, dilation=d, bias=False)
+        self.bn = nn.BatchNorm2d(cout)
+
+    def forward(self, x):
+        return F.relu(self.bn(self.conv(x)))
+
+
+class BiasConv(nn.Module):
+    """A 1x1 conv with bias named `.conv` (the attention's last conv without BN + ReLU)."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.conv = nn.Conv2d(channels, channels, 1, bias=True)
+
+    def forward(self, x):
+        return self.conv(x)
+
+
+class ASPPHead(nn.Module):
+    """DeepLab-v3's ASPP as the parsing head builds it: image pooling | 1x1 | 3x3 at each
+    rate, concatenated, 1x1 (torchvision's deeplabv3.ASPP without the dropout, with the
+    pooling branch first)."""
+
+    def __init__(self, cin, channels, rates):
+        super().__init__()
+        self.rates = rates
+        self.pool = ConvBNReLU(cin, channels)
+        self.branch1x1 = ConvBNReLU(cin, channels)
+        for r in rates:
+            setattr(self, f"rate{r}", ConvBNReLU(cin, channels, 3, 1, r, r))
+        self.project = ConvBNReLU(channels * (2 + len(rates)), channels)
+
+    def forward(self, x):
+        size = x.shape[2:]
+        pooled = self.pool(F.adaptive_avg_pool2d(x, 1))
+        ys = [F.interpolate(pooled, size=size, mode="bilinear", align_corners=False),
+              self.branch1x1(x)] + [getattr(self, f"rate{r}")(x) for r in self.rates]
+        return self.project(torch.cat(ys, 1))
+
+
+class SpatialAttn(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = ConvBNReLU(1, 1, 3, 2, 1)
+        self.conv2 = ConvBNReLU(1, 1)
+
+    def forward(self, x):
+        size = x.shape[2:]
+        y = self.conv1(x.mean(1, keepdim=True))
+        return self.conv2(F.interpolate(y, size=size, mode="bilinear", align_corners=True))
+
+
+class ChannelAttn(nn.Module):
+    def __init__(self, channels, reduction):
+        super().__init__()
+        self.conv1 = ConvBNReLU(channels, channels // reduction)
+        self.conv2 = ConvBNReLU(channels // reduction, channels)
+
+    def forward(self, x):
+        return self.conv2(self.conv1(F.adaptive_avg_pool2d(x, 1)))
+
+
+class SoftAttn(nn.Module):
+    """torchreid's HA-CNN SoftAttn (the upsampling written as a resize to the input size),
+    with the last conv's BN + ReLU behind `pre_sigmoid_norm`."""
+
+    def __init__(self, channels, reduction, pre_sigmoid_norm):
+        super().__init__()
+        self.spatial_attn = SpatialAttn()
+        self.channel_attn = ChannelAttn(channels, reduction)
+        self.conv = ConvBNReLU(channels, channels) if pre_sigmoid_norm else BiasConv(channels)
+
+    def forward(self, x):
+        return torch.sigmoid(self.conv(self.spatial_attn(x) * self.channel_attn(x)))
+
+
 def cases():
     """(name, module, input shape NCHW, training). Whole feature extractors run in eval mode:
     through a dozen training-mode batch norms of 2 images at 2x2 pixels even PyTorch's
@@ -124,6 +206,12 @@ def cases():
     tail = nn.Sequential(collections.OrderedDict(
         [("Mixed_7a", dilated.Mixed_7a), ("Mixed_7b", dilated.Mixed_7b)]))
     yield "inception_dilated_tail", tail, (2, 768 // WIDTH_DIVISOR, 7, 7), True
+
+    yield "aspp", nn.Sequential(collections.OrderedDict(
+        aspp=ASPPHead(5, 3, [2, 3]))), (4, 5, 7, 6), True
+    for norm in (True, False):
+        yield f"attention_norm{int(norm)}", nn.Sequential(collections.OrderedDict(
+            a=SoftAttn(8, 4, norm))), (4, 8, 6, 4), True
 
 
 def fixture_values(name, shape):

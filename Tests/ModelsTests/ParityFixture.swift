@@ -49,11 +49,13 @@ enum ParityFixture {
     }
   }
 
-  /// max |a - b| / max |b|: the error relative to the reference's scale.
-  static func relativeError(_ a: Tensor, _ b: Tensor) -> Float {
-    let scale = b.scalars.reduce(Float(0)) { max($0, abs($1)) }
-    return a.maxAbsDifference(b) / max(scale, 1e-12)
+  /// max |a - b| / max(max |b|, floor): the error relative to the reference's scale.
+  static func relativeError(_ a: Tensor, _ b: Tensor, floor: Float = 1e-12) -> Float {
+    a.maxAbsDifference(b) / max(magnitude(b), floor)
   }
+
+  /// max |t|.
+  static func magnitude(_ t: Tensor) -> Float { t.scalars.reduce(Float(0)) { max($0, abs($1)) } }
 
   /// Runs `block` forward (in the case's mode) and backward on the case's input and upstream
   /// gradient and checks output, input gradient, every parameter gradient and the running
@@ -78,6 +80,14 @@ enum ParityFixture {
     block.backward(nhwc(try group.readTensor("dy")), input: x, cache: cache, into: &dx, slabs)
     let dxError = relativeError(dx ?? x, nhwc(try group.readTensor("dx")))
     XCTAssertLessThan(dxError, tolerance, "\(caseName) dx", file: file, line: line)
+    // A gradient that (nearly) vanishes in exact arithmetic is rounding noise in both
+    // programs: a 1 -> 1 channel conv before a training-mode batch norm is scale invariant,
+    // and a batch norm over 4 rows of (N, 1, 1, C) passes almost no gradient to its weight.
+    // Tensors are compared at no less than 1e-2 of the case's largest gradient.
+    var floor: Float = 1e-12
+    for member in try group.openGroup("grads").members() {
+      floor = max(floor, 1e-2 * magnitude(try group.readTensor("grads/\(member.name)")))
+    }
     var worst: (Float, String) = (0, "")
     for member in try group.openGroup("grads").members() {
       guard let id = slabs.parameters.id(of: member.name) else {
@@ -85,7 +95,8 @@ enum ParityFixture {
         continue
       }
       let reference = try group.readTensor("grads/\(member.name)")
-      let error = relativeError(slabs.parameters.gradient(id).reshaped(reference.shape), reference)
+      let error = relativeError(
+        slabs.parameters.gradient(id).reshaped(reference.shape), reference, floor: floor)
       if error >= worst.0 { worst = (error, member.name) }
     }
     XCTAssertLessThan(worst.0, tolerance, "\(caseName) gradient \(worst.1)", file: file, line: line)

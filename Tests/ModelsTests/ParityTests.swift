@@ -49,3 +49,21 @@ final class ParityTests: XCTestCase {
     try ParityFixture.check("inception_dilated_tail", Sequential([blocks[15], blocks[16]]), slabs)
   }
 }
+
+/// The CAN heads against PyTorch transcriptions (torchvision's ASPP, torchreid's SoftAttn),
+/// in training mode.
+final class HeadParityTests: XCTestCase {
+  func testASPP() throws {
+    let slabs = ModelSlabs()
+    let aspp = ASPP.make("aspp", slabs, inputChannels: 5, channels: 3, rates: [2, 3])
+    try ParityFixture.check("aspp", aspp, slabs)
+  }
+
+  func testSoftAttention() throws {
+    for norm in [true, false] {
+      let slabs = ModelSlabs()
+      let block = SoftAttention("a", slabs, channels: 8, reduction: 4, preSigmoidNorm: norm)
+      try ParityFixture.check("attention_norm\(norm ? 1 : 0)", block, slabs)
+    }
+  }
+}

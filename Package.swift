@@ -54,7 +54,7 @@ let package = Package(
     .executableTarget(
       name: "reid-bench",
       dependencies: [
-        "TensorCore", "Kernels", "Layers",
+        "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),

@@ -34,11 +34,14 @@ public struct BatchNormBlock: Block {
   public func forward(_ x: Tensor, mode: LayerMode, _ slabs: ModelSlabs) -> (
     output: Tensor, cache: Cache
   ) {
-    var (y, cache) = norm.forward(
-      x, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers)
+    var (y, cache) = Profiler.shared.measure(.batchNorm) {
+      norm.forward(x, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers)
+    }
     guard relu else { return (y, Cache(norm: cache, output: nil)) }
     let count = y.count
-    y.withUnsafeMutablePointer { ElementwiseKernels.reluForward($0, $0, count: count) }
+    Profiler.shared.measure(.relu) {
+      y.withUnsafeMutablePointer { ElementwiseKernels.reluForward($0, $0, count: count) }
+    }
     return (y, Cache(norm: cache, output: y))
   }
 
@@ -48,11 +51,16 @@ public struct BatchNormBlock: Block {
   ) {
     var gradient = dy
     if let y = cache.output {
-      gradient = Tensor(shape: dy.shape)
-      ReLU().backward(dy, output: y, into: &gradient)
+      gradient = Profiler.shared.measure(.relu) {
+        var g = Tensor(shape: dy.shape)
+        ReLU().backward(dy, output: y, into: &g)
+        return g
+      }
     }
-    norm.backward(
-      gradient, input: x, cache: cache.norm, into: &dx, parameters: slabs.parameters)
+    Profiler.shared.measure(.batchNorm) {
+      norm.backward(
+        gradient, input: x, cache: cache.norm, into: &dx, parameters: slabs.parameters)
+    }
   }
 
   /// The input shape.

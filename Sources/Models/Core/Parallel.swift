@@ -42,7 +42,9 @@ public struct Parallel: Block {
       outputs.append(y)
       caches.append(c)
     }
-    let y = outputs.count == 1 ? outputs[0] : ChannelConcat().forward(outputs)
+    let y = Profiler.shared.measure(.concat) {
+      outputs.count == 1 ? outputs[0] : ChannelConcat().forward(outputs)
+    }
     return (y, Cache(channels: outputs.map { $0.shape[3] }, caches: caches))
   }
 
@@ -50,8 +52,9 @@ public struct Parallel: Block {
   public func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs
   ) {
-    let blocks =
+    let blocks = Profiler.shared.measure(.concat) {
       branches.count == 1 ? [dy] : ChannelSplit(sizes: cache.channels).forward(dy)
+    }
     for (i, branch) in branches.enumerated() {
       branch.backward(blocks[i], input: x, cache: cache.caches[i], into: &dx, slabs)
     }

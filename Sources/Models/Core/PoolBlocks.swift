@@ -16,7 +16,7 @@ public struct MaxPoolBlock: Block {
   public func forward(_ x: Tensor, mode: LayerMode, _ slabs: ModelSlabs) -> (
     output: Tensor, cache: MaxPoolCache
   ) {
-    pool.forward(x)
+    Profiler.shared.measure(.pooling) { pool.forward(x) }
   }
 
   /// dx[argmax] += dy.
@@ -24,7 +24,9 @@ public struct MaxPoolBlock: Block {
     _ dy: Tensor, input x: Tensor, cache: MaxPoolCache, into dx: inout Tensor?,
     _ slabs: ModelSlabs
   ) {
-    withGradient(&dx) { pool.backward(dy, cache: cache, into: &$0) }
+    Profiler.shared.measure(.pooling) {
+      withGradient(&dx) { pool.backward(dy, cache: cache, into: &$0) }
+    }
   }
 
   /// (N, Ho, Wo, C).
@@ -55,14 +57,14 @@ public struct AvgPoolBlock: Block {
   public func forward(_ x: Tensor, mode: LayerMode, _ slabs: ModelSlabs) -> (
     output: Tensor, cache: Cache
   ) {
-    (pool.forward(x), Cache())
+    Profiler.shared.measure(.pooling) { (pool.forward(x), Cache()) }
   }
 
   /// dx += each window's dy / divisor.
   public func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs
   ) {
-    withGradient(&dx) { pool.backward(dy, into: &$0) }
+    Profiler.shared.measure(.pooling) { withGradient(&dx) { pool.backward(dy, into: &$0) } }
   }
 
   /// (N, Ho, Wo, C).

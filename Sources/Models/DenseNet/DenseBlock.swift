@@ -59,11 +59,14 @@ public struct DenseBlock: Block {
     var batchVariance: [Float] = []
     batchMean.reserveCapacity(total)
     batchVariance.reserveCapacity(total)
-    Self.write(x, into: &wide, offset: 0)
+    let profiler = Profiler.shared
+    profiler.measure(.concat) { Self.write(x, into: &wide, offset: 0) }
     if training {
-      x.withUnsafePointer {
-        PrefixNormKernels.appendStatistics(
-          $0, rows: rows, channels: c0, mean: &batchMean, variance: &batchVariance)
+      profiler.measure(.batchNorm) {
+        x.withUnsafePointer {
+          PrefixNormKernels.appendStatistics(
+            $0, rows: rows, channels: c0, mean: &batchMean, variance: &batchVariance)
+        }
       }
     }
     var caches: [DenseLayer.Cache] = []
@@ -73,18 +76,28 @@ public struct DenseBlock: Block {
       let (mean, invStd) = layer.statistics(
         batchMean: batchMean.prefix(cin), batchVariance: batchVariance.prefix(cin), rows: rows,
         training: training, slabs)
-      let a1 = layer.normalizedInput(wide, mean: mean, invStd: invStd, slabs)
-      let bottleneck = layer.conv1.forward(a1, slabs.parameters)
-      var (a2, norm2Cache) = layer.norm2.forward(
-        bottleneck, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers)
+      let a1 = profiler.measure(.batchNorm) {
+        layer.normalizedInput(wide, mean: mean, invStd: invStd, slabs)
+      }
+      profiler.countConv(layer.conv1.geometry(for: a1.shape).forwardFLOPs)
+      let bottleneck = profiler.measure(.conv) { layer.conv1.forward(a1, slabs.parameters) }
+      var (a2, norm2Cache) = profiler.measure(.batchNorm) {
+        layer.norm2.forward(
+          bottleneck, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers)
+      }
       let count = a2.count
-      a2.withUnsafeMutablePointer { ElementwiseKernels.reluForward($0, $0, count: count) }
-      let out = layer.conv2.forward(a2, slabs.parameters)
-      Self.write(out, into: &wide, offset: cin)
+      profiler.measure(.relu) {
+        a2.withUnsafeMutablePointer { ElementwiseKernels.reluForward($0, $0, count: count) }
+      }
+      profiler.countConv(layer.conv2.geometry(for: a2.shape).forwardFLOPs)
+      let out = profiler.measure(.conv) { layer.conv2.forward(a2, slabs.parameters) }
+      profiler.measure(.concat) { Self.write(out, into: &wide, offset: cin) }
       if training {
-        out.withUnsafePointer {
-          PrefixNormKernels.appendStatistics(
-            $0, rows: rows, channels: growthRate, mean: &batchMean, variance: &batchVariance)
+        profiler.measure(.batchNorm) {
+          out.withUnsafePointer {
+            PrefixNormKernels.appendStatistics(
+              $0, rows: rows, channels: growthRate, mean: &batchMean, variance: &batchVariance)
+          }
         }
       }
       caches.append(
@@ -106,44 +119,61 @@ public struct DenseBlock: Block {
     let d = dy.shape.dims
     let (rows, total) = (d[0] * d[1] * d[2], d[3])
     var dWide = dy
+    let profiler = Profiler.shared
     for (layer, layerCache) in zip(layers, cache.layers).reversed() {
       let cin = layer.inputChannels
-      let dOut = Self.read(dWide, offset: cin, channels: growthRate)
+      let dOut = profiler.measure(.concat) {
+        Self.read(dWide, offset: cin, channels: growthRate)
+      }
       var da2: Tensor? = Tensor(shape: layerCache.activated.shape)
-      layer.conv2.backward(dOut, input: layerCache.activated, into: &da2, slabs.parameters)
+      profiler.measure(.conv) {
+        layer.conv2.backward(dOut, input: layerCache.activated, into: &da2, slabs.parameters)
+      }
       guard var gradient2 = da2 else { continue }
       let count2 = gradient2.count
-      layerCache.activated.withUnsafePointer { py in
-        gradient2.withUnsafeMutablePointer {
-          PrefixNormKernels.maskByPositive($0, output: py, count: count2)
+      profiler.measure(.relu) {
+        layerCache.activated.withUnsafePointer { py in
+          gradient2.withUnsafeMutablePointer {
+            PrefixNormKernels.maskByPositive($0, output: py, count: count2)
+          }
         }
       }
       var dBottleneck: Tensor? = Tensor(shape: layerCache.bottleneck.shape)
-      layer.norm2.backward(
-        gradient2, input: layerCache.bottleneck, cache: layerCache.norm2, into: &dBottleneck,
-        parameters: slabs.parameters)
-      let a1 = layer.normalizedInput(
-        cache.output, mean: layerCache.mean, invStd: layerCache.invStd, slabs)
+      profiler.measure(.batchNorm) {
+        layer.norm2.backward(
+          gradient2, input: layerCache.bottleneck, cache: layerCache.norm2, into: &dBottleneck,
+          parameters: slabs.parameters)
+      }
+      let a1 = profiler.measure(.batchNorm) {
+        layer.normalizedInput(
+          cache.output, mean: layerCache.mean, invStd: layerCache.invStd, slabs)
+      }
       var da1: Tensor? = Tensor(shape: a1.shape)
-      layer.conv1.backward(
-        dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
+      profiler.measure(.conv) {
+        layer.conv1.backward(
+          dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
+      }
       guard var gradient1 = da1 else { continue }
       let count1 = gradient1.count
-      a1.withUnsafePointer { pa in
-        gradient1.withUnsafeMutablePointer {
-          PrefixNormKernels.maskByPositive($0, output: pa, count: count1)
+      profiler.measure(.relu) {
+        a1.withUnsafePointer { pa in
+          gradient1.withUnsafeMutablePointer {
+            PrefixNormKernels.maskByPositive($0, output: pa, count: count1)
+          }
         }
       }
       let gamma = UnsafePointer(slabs.parameters.valuePointer(layer.norm1.weight))
       let dgamma = slabs.parameters.gradientPointer(layer.norm1.weight)
       let dbeta = slabs.parameters.gradientPointer(layer.norm1.bias)
-      cache.output.withUnsafePointer { pw in
-        gradient1.withUnsafePointer { pdy in
-          dWide.withUnsafeMutablePointer { pdw in
-            PrefixNormKernels.backward(
-              pw, stride: total, pdy, rows: rows, channels: cin, mean: layerCache.mean,
-              invStd: layerCache.invStd, gamma: gamma, throughStatistics: layerCache.training,
-              inputGradient: pdw, gammaGradient: dgamma, betaGradient: dbeta)
+      profiler.measure(.batchNorm) {
+        cache.output.withUnsafePointer { pw in
+          gradient1.withUnsafePointer { pdy in
+            dWide.withUnsafeMutablePointer { pdw in
+              PrefixNormKernels.backward(
+                pw, stride: total, pdy, rows: rows, channels: cin, mean: layerCache.mean,
+                invStd: layerCache.invStd, gamma: gamma, throughStatistics: layerCache.training,
+                inputGradient: pdw, gammaGradient: dgamma, betaGradient: dbeta)
+            }
           }
         }
       }

@@ -6,7 +6,7 @@ SWIFT_BUILD_FLAGS ?= -c release
 PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg
 APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools
 
-.PHONY: all deps check-deps build test bench lint format clean
+.PHONY: all deps check-deps build test bench bench-compare lint format clean
 
 all: build
 
@@ -35,6 +35,14 @@ test: check-deps
 
 bench: check-deps
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) reid-bench
+
+## bench-compare: whole-model training steps, ours then PyTorch (scripts/bench_pytorch.py,
+## needs torch and torchvision) back to back, and the ratio ours / PyTorch per shape.
+BENCH_SHAPES ?= 256x128x8,748x246x13
+bench-compare: check-deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product reid-bench
+	$(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --only models --model-shapes $(BENCH_SHAPES) | tee .build/bench-models.txt
+	cd scripts && python3 bench_pytorch.py --shapes $(BENCH_SHAPES) --compare ../.build/bench-models.txt
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

@@ -38,6 +38,11 @@ let package = Package(
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Optim", dependencies: ["TensorCore"], swiftSettings: numericFlags),
 
+    // MARK: - Models
+    .target(
+      name: "Models", dependencies: ["TensorCore", "Kernels", "Layers", "Checkpoint"],
+      swiftSettings: numericFlags),
+
     // MARK: - I/O
     .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
 
@@ -54,13 +59,13 @@ let package = Package(
     .executableTarget(
       name: "reid",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint", "Harness",
+        "TensorCore", "Kernels", "Checkpoint", "Models", "Harness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "reid-bench",
       dependencies: [
-        "TensorCore", "Kernels", "Layers",
+        "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),
@@ -74,6 +79,9 @@ let package = Package(
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
     .testTarget(name: "HarnessTests", dependencies: ["Harness", "_TestSupport"]),
+    .testTarget(
+      name: "ModelsTests", dependencies: ["Models", "Layers", "Checkpoint", "_TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

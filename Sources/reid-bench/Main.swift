@@ -14,8 +14,17 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
 
-  @Option(help: "Sections to run: blas, conv, layers (comma-separated).")
-  var only = "blas,conv,layers"
+  @Option(help: "Sections to run: blas, conv, layers, models (comma-separated).")
+  var only = "blas,conv,layers,models"
+
+  @Option(help: "Timed training steps per model and shape (models section).")
+  var modelSteps = 2
+
+  @Option(help: "Models section: architectures (comma-separated).")
+  var models = "densenet121,inception_v3"
+
+  @Option(help: "Models section: shapes HxWxN (comma-separated).")
+  var modelShapes = "256x128x8,748x246x13"
 
   @Option(help: "im2col chunk budget in scalars (default: the library's).")
   var columnBudget: Int?
@@ -37,5 +46,15 @@ struct ReIDBench: ParsableCommand {
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") { ConvBenchmark(budget: budget, filter: filter).run() }
     if sections.contains("layers") { LayerBenchmark(budget: budget).run() }
+    if sections.contains("models") {
+      let shapes = modelShapes.split(separator: ",").compactMap { spec -> (Int, Int, Int)? in
+        let v = spec.split(separator: "x").compactMap { Int($0) }
+        return v.count == 3 ? (v[0], v[1], v[2]) : nil
+      }
+      try ModelBenchmark(
+        steps: max(1, modelSteps), architectures: models.split(separator: ",").map(String.init),
+        shapes: shapes
+      ).run()
+    }
   }
 }

@@ -1,0 +1,224 @@
+import Kernels
+import Layers
+import TensorCore
+
+/// A DenseNet dense block (torchvision's `_DenseBlock`): each layer reads the concatenation
+/// of the block input and every earlier layer's output and adds `growthRate` channels.
+///
+/// x: (N, H, W, C0) -> y: (N, H, W, C0 + L * growth). The concatenation is one preallocated
+/// buffer y: layer l reads its prefix y[..., :C0 + l * growth] in place and writes its new
+/// channels into the next slice, so no layer copies the growing concatenation (torchvision's
+/// `torch.cat` per layer is O(L^2) copies). In training, each channel's batch statistics are
+/// computed once, when the channel is written, and shared by every later layer's norm1 (they
+/// are the same numbers).
+public struct DenseBlock: Block {
+  let layers: [DenseLayer]
+  /// The block's input channels C0.
+  public let inputChannels: Int
+  /// The channels each layer adds.
+  public let growthRate: Int
+
+  /// What backward needs: every layer's cache and the block output.
+  public struct Cache: Sendable {
+    var layers: [DenseLayer.Cache]
+    /// The block's output, the buffer every layer read.
+    var output: Tensor
+  }
+
+  /// Registers `<name>.denselayer1` ... `<name>.denselayer<layerCount>`.
+  public init(
+    _ name: String, _ slabs: ModelSlabs, layerCount: Int, inputChannels: Int, growthRate: Int,
+    bottleneckMultiplier: Int, dilation: Int = 1
+  ) {
+    self.inputChannels = inputChannels
+    self.growthRate = growthRate
+    layers = (0..<layerCount).map { i in
+      DenseLayer(
+        "\(name).denselayer\(i + 1)", slabs, inputChannels: inputChannels + i * growthRate,
+        growthRate: growthRate, bottleneckWidth: bottleneckMultiplier * growthRate,
+        dilation: dilation)
+    }
+  }
+
+  /// The output channels C0 + L * growth.
+  public var outputChannels: Int { inputChannels + layers.count * growthRate }
+
+  /// x: (N, H, W, C0) -> y: (N, H, W, C0 + L * growth).
+  public func forward(_ x: Tensor, mode: LayerMode, _ slabs: ModelSlabs) -> (
+    output: Tensor, cache: Cache
+  ) {
+    let (n, h, w, c0) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    checkPrecondition(
+      x.shape.rank == 4 && c0 == inputChannels,
+      "DenseBlock: input \(x.shape) is not (N, H, W, \(inputChannels))")
+    let rows = n * h * w
+    let total = outputChannels
+    let training = mode == .training
+    var wide = Tensor(shape: Shape(n, h, w, total))
+    var batchMean: [Float] = []
+    var batchVariance: [Float] = []
+    batchMean.reserveCapacity(total)
+    batchVariance.reserveCapacity(total)
+    let profiler = Profiler.shared
+    profiler.measure(.concat) { Self.write(x, into: &wide, offset: 0) }
+    if training {
+      profiler.measure(.batchNorm) {
+        x.withUnsafePointer {
+          PrefixNormKernels.appendStatistics(
+            $0, rows: rows, channels: c0, mean: &batchMean, variance: &batchVariance)
+        }
+      }
+    }
+    var caches: [DenseLayer.Cache] = []
+    caches.reserveCapacity(layers.count)
+    for layer in layers {
+      let cin = layer.inputChannels
+      let (mean, invStd) = layer.statistics(
+        batchMean: batchMean.prefix(cin), batchVariance: batchVariance.prefix(cin), rows: rows,
+        training: training, slabs)
+      let a1 = profiler.measure(.batchNorm) {
+        layer.normalizedInput(wide, mean: mean, invStd: invStd, slabs)
+      }
+      profiler.countConv(layer.conv1.geometry(for: a1.shape).forwardFLOPs)
+      let bottleneck = profiler.measure(.conv) { layer.conv1.forward(a1, slabs.parameters) }
+      var (a2, norm2Cache) = profiler.measure(.batchNorm) {
+        layer.norm2.forward(
+          bottleneck, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers)
+      }
+      let count = a2.count
+      profiler.measure(.relu) {
+        a2.withUnsafeMutablePointer { ElementwiseKernels.reluForward($0, $0, count: count) }
+      }
+      profiler.countConv(layer.conv2.geometry(for: a2.shape).forwardFLOPs)
+      let out = profiler.measure(.conv) { layer.conv2.forward(a2, slabs.parameters) }
+      profiler.measure(.concat) { Self.write(out, into: &wide, offset: cin) }
+      if training {
+        profiler.measure(.batchNorm) {
+          out.withUnsafePointer {
+            PrefixNormKernels.appendStatistics(
+              $0, rows: rows, channels: growthRate, mean: &batchMean, variance: &batchVariance)
+          }
+        }
+      }
+      caches.append(
+        DenseLayer.Cache(
+          mean: mean, invStd: invStd, training: training, bottleneck: bottleneck,
+          norm2: norm2Cache, activated: a2))
+    }
+    return (wide, Cache(layers: caches, output: wide))
+  }
+
+  /// Backward through the layers in reverse: each layer's slice of the wide gradient is
+  /// complete once every later layer has added its norm1 input gradient to the prefix.
+  public func backward(
+    _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs
+  ) {
+    checkPrecondition(
+      dy.shape == cache.output.shape,
+      "DenseBlock.backward: dy \(dy.shape) for output \(cache.output.shape)")
+    let d = dy.shape.dims
+    let (rows, total) = (d[0] * d[1] * d[2], d[3])
+    var dWide = dy
+    let profiler = Profiler.shared
+    for (layer, layerCache) in zip(layers, cache.layers).reversed() {
+      let cin = layer.inputChannels
+      let dOut = profiler.measure(.concat) {
+        Self.read(dWide, offset: cin, channels: growthRate)
+      }
+      var da2: Tensor? = Tensor(shape: layerCache.activated.shape)
+      profiler.measure(.conv) {
+        layer.conv2.backward(dOut, input: layerCache.activated, into: &da2, slabs.parameters)
+      }
+      guard var gradient2 = da2 else { continue }
+      let count2 = gradient2.count
+      profiler.measure(.relu) {
+        layerCache.activated.withUnsafePointer { py in
+          gradient2.withUnsafeMutablePointer {
+            PrefixNormKernels.maskByPositive($0, output: py, count: count2)
+          }
+        }
+      }
+      var dBottleneck: Tensor? = Tensor(shape: layerCache.bottleneck.shape)
+      profiler.measure(.batchNorm) {
+        layer.norm2.backward(
+          gradient2, input: layerCache.bottleneck, cache: layerCache.norm2, into: &dBottleneck,
+          parameters: slabs.parameters)
+      }
+      let a1 = profiler.measure(.batchNorm) {
+        layer.normalizedInput(
+          cache.output, mean: layerCache.mean, invStd: layerCache.invStd, slabs)
+      }
+      var da1: Tensor? = Tensor(shape: a1.shape)
+      profiler.measure(.conv) {
+        layer.conv1.backward(
+          dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
+      }
+      guard var gradient1 = da1 else { continue }
+      let count1 = gradient1.count
+      profiler.measure(.relu) {
+        a1.withUnsafePointer { pa in
+          gradient1.withUnsafeMutablePointer {
+            PrefixNormKernels.maskByPositive($0, output: pa, count: count1)
+          }
+        }
+      }
+      let gamma = UnsafePointer(slabs.parameters.valuePointer(layer.norm1.weight))
+      let dgamma = slabs.parameters.gradientPointer(layer.norm1.weight)
+      let dbeta = slabs.parameters.gradientPointer(layer.norm1.bias)
+      profiler.measure(.batchNorm) {
+        cache.output.withUnsafePointer { pw in
+          gradient1.withUnsafePointer { pdy in
+            dWide.withUnsafeMutablePointer { pdw in
+              PrefixNormKernels.backward(
+                pw, stride: total, pdy, rows: rows, channels: cin, mean: layerCache.mean,
+                invStd: layerCache.invStd, gamma: gamma, throughStatistics: layerCache.training,
+                inputGradient: pdw, gammaGradient: dgamma, betaGradient: dbeta)
+            }
+          }
+        }
+      }
+    }
+    withGradient(&dx) { g in
+      checkPrecondition(g.shape == x.shape, "DenseBlock.backward: dx \(g.shape) for x \(x.shape)")
+      dWide.withUnsafePointer { pw in
+        g.withUnsafeMutablePointer { pg in
+          ChannelBlockKernels.accumulate(
+            pw, wideChannels: total, offset: 0, into: pg, channels: inputChannels, pixels: rows)
+        }
+      }
+    }
+  }
+
+  /// (N, H, W, C0 + L * growth).
+  public func outputShape(for shape: Shape) -> Shape {
+    Shape(shape[0], shape[1], shape[2], outputChannels)
+  }
+
+  /// wide[..., offset ..< offset + channels] as a contiguous (N, H, W, channels) tensor.
+  static func read(_ wide: Tensor, offset: Int, channels: Int) -> Tensor {
+    let d = wide.shape.dims
+    var narrow = Tensor(shape: Shape(d[0], d[1], d[2], channels))
+    wide.withUnsafePointer { pw in
+      narrow.withUnsafeMutablePointer { pn in
+        ChannelBlockKernels.extract(
+          pw, wideChannels: d[3], offset: offset, into: pn, channels: channels,
+          pixels: d[0] * d[1] * d[2])
+      }
+    }
+    return narrow
+  }
+
+  /// wide[..., offset ..< offset + C] = narrow.
+  static func write(_ narrow: Tensor, into wide: inout Tensor, offset: Int) {
+    let (pixels, channels, wideChannels) = (
+      narrow.count / max(narrow.shape[3], 1), narrow.shape[3], wide.shape[3]
+    )
+    narrow.withUnsafePointer { pn in
+      wide.withUnsafeMutablePointer { pw in
+        ChannelBlockKernels.copy(
+          pn, channels: channels, into: pw, wideChannels: wideChannels, offset: offset,
+          pixels: pixels)
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Kernels
+import Layers
+import Losses
+import Models
+import Optim
+import TensorCore
+
+/// Whole-model training steps (forward, batch-hard triplet loss on GAP(F), backward, SGD
+/// update) in images per second, the achieved convolution GFLOPS, the ratio to raw sgemm, and
+/// where the time goes by layer kind. `scripts/bench_pytorch.py` runs the same steps in
+/// PyTorch; `make bench-compare` prints ours ÷ PyTorch.
+struct ModelBenchmark {
+  /// Timed steps per shape after one warm-up step.
+  var steps: Int
+  /// Architectures to run.
+  var architectures: [String]
+  /// (height, width, batch) shapes.
+  var shapes: [(Int, Int, Int)]
+
+  /// The raw sgemm rate the figures are compared with (a square 2048 product).
+  static func sgemmGFLOPS() -> Double {
+    let n = 2048
+    let a = ConvBenchmark.buffer(n * n, seed: 1)
+    let b = ConvBenchmark.buffer(n * n, seed: 2)
+    let c = ConvBenchmark.buffer(n * n, seed: 3)
+    let seconds = Timing.median(budget: 0.5) {
+      BLAS.sgemm(
+        .none, .transposed, m: n, n: n, k: n, a: a.baseAddress, b: b.baseAddress,
+        c: c.baseAddress)
+    }
+    return 2 * Double(n * n * n) / seconds * 1e-9
+  }
+
+  func run() throws {
+    let peak = Self.sgemmGFLOPS()
+    print(
+      "\n## Whole-model training steps (triplet loss, SGD; raw sgemm \(Format.number(peak)) GFLOPS)\n"
+    )
+    print("| model | input | batch | img/s | s/step | conv GFLOPS | ÷ sgemm | time by kind |")
+    print("|---|---|---:|---:|---:|---:|---:|---|")
+    var results: [String] = []
+    for name in architectures {
+      for (h, w, n) in shapes {
+        let (seconds, gflops, breakdown) = try step(name, height: h, width: w, batch: n)
+        let rate = Double(n) / seconds
+        print(
+          "| \(name) | \(h)x\(w) | \(n) | \(Format.number(rate, 2)) | \(Format.number(seconds, 2)) | "
+            + "\(Format.number(gflops)) | \(Format.number(gflops / peak, 2)) | \(breakdown) |")
+        results.append("RESULT \(name) \(h)x\(w)x\(n) \(rate)")
+      }
+    }
+    print("")
+    results.forEach { print($0) }
+  }
+
+  /// Median seconds per training step, conv GFLOPS and the per-kind breakdown.
+  func step(_ name: String, height: Int, width: Int, batch: Int) throws -> (
+    Double, Double, String
+  ) {
+    let slabs = ModelSlabs()
+    let backbone = Backbone(try BackboneSpec(parsing: name), slabs)
+    var stream = RandomStream(seed: 1, name: "init")
+    backbone.initialize(slabs, using: &stream)
+    let optimizer = SGD(
+      slab: slabs.parameters, options: .init(momentum: 0.9, weightDecay: 5e-4))
+    let loss = BatchHardTripletLoss(margin: 0.1)
+    var data = RandomStream(seed: 2, name: "data")
+    var x = Tensor(shape: [batch, height, width, 3])
+    data.fillNormal(&x)
+    let labels = (0..<batch).map { $0 / 2 }
+    let profiler = Profiler.shared
+    var extra: [String: Double] = [:]
+    func trainStep() {
+      slabs.parameters.zeroGradients()
+      let (f, cache) = backbone.features.forward(x, mode: .training, slabs)
+      let t0 = ContinuousClock.now
+      let embeddings = GlobalAvgPool2D().forward(f)
+      let (_, lossCache) = loss.forward(embeddings: embeddings, labels: labels)
+      var dEmbeddings = Tensor(shape: embeddings.shape)
+      loss.backward(embeddings: embeddings, cache: lossCache, embeddingsGradient: &dEmbeddings)
+      var df = Tensor(shape: f.shape)
+      GlobalAvgPool2D().backward(dEmbeddings, into: &df)
+      let t1 = ContinuousClock.now
+      var none: Tensor? = nil
+      backbone.features.backward(df, input: x, cache: cache, into: &none, slabs)
+      let t2 = ContinuousClock.now
+      optimizer.step(lr: 0.01)
+      let t3 = ContinuousClock.now
+      if profiler.enabled {
+        extra["loss", default: 0] += Self.seconds(t1 - t0)
+        extra["update", default: 0] += Self.seconds(t3 - t2)
+      }
+    }
+    trainStep()
+    profiler.reset()
+    profiler.enabled = true
+    var samples: [Double] = []
+    for _ in 0..<steps {
+      let t = ContinuousClock.now
+      trainStep()
+      samples.append(Self.seconds(ContinuousClock.now - t))
+    }
+    profiler.enabled = false
+    samples.sort()
+    let median = samples[samples.count / 2]
+    let total = samples.reduce(0, +)
+    let flops = 3 * profiler.forwardConvFLOPs / Double(steps)
+    var parts = profiler.seconds.map { ($0.key.rawValue, $0.value) } + extra.map { ($0, $1) }
+    let measured = parts.reduce(0) { $0 + $1.1 }
+    parts.append(("other", max(0, total - measured)))
+    let breakdown = parts.sorted { $0.1 > $1.1 }
+      .map { "\($0.0) \(Format.number(100 * $0.1 / total, 0))%" }.joined(separator: ", ")
+    return (median, flops / median * 1e-9, breakdown)
+  }
+
+  static func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
+}

@@ -1,4 +1,3 @@
-import TensorCore
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,3 @@
-import TensorCore
 
 /// Stops the program with `message` when `condition` is false, in every build configuration.
 ///

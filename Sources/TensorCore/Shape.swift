@@ -1,4 +1,3 @@
-import TensorCore
 
 /// The extents of a tensor, outermost first.
 ///

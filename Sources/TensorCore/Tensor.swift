@@ -1,4 +1,3 @@
-import TensorCore
 
 /// A dense float32 tensor with value semantics over 64-byte aligned storage.
 ///

@@ -38,18 +38,25 @@ let package = Package(
 
     // MARK: - I/O
     .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
+    .target(
+      name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CTurboJPEG"],
+      swiftSettings: numericFlags),
+
+    // MARK: - Data
+    .target(
+      name: "ReIDData", dependencies: ["TensorCore", "ImageIO"], swiftSettings: numericFlags),
 
     // MARK: - Executables
     .executableTarget(
       name: "reid",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint",
+        "TensorCore", "Kernels", "Checkpoint", "ImageIO", "ReIDData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "reid-bench",
       dependencies: [
-        "TensorCore", "Kernels", "Layers",
+        "TensorCore", "Kernels", "Layers", "ImageIO", "ReIDData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),
@@ -62,6 +69,8 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
+    .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "_TestSupport"]),
+    .testTarget(name: "ReIDDataTests", dependencies: ["ReIDData", "ImageIO", "_TestSupport"]),
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

@@ -14,8 +14,8 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
 
-  @Option(help: "Sections to run: blas, conv, layers (comma-separated).")
-  var only = "blas,conv,layers"
+  @Option(help: "Sections to run: blas, conv, layers, data (comma-separated).")
+  var only = "blas,conv,layers,data"
 
   @Option(help: "im2col chunk budget in scalars (default: the library's).")
   var columnBudget: Int?
@@ -33,5 +33,6 @@ struct ReIDBench: ParsableCommand {
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") { ConvBenchmark(budget: budget, filter: filter).run() }
     if sections.contains("layers") { LayerBenchmark(budget: budget).run() }
+    if sections.contains("data") { try DataBenchmark(budget: budget).run() }
   }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ReIDData
 
 /// `reid data`: dataset tools.
@@ -84,7 +85,8 @@ struct DataHistogramBaselineCommand: ParsableCommand {
     let loaded = try ReIDDataset.load(dataset, dataRoot: root, allowNonstandard: allowNonstandard)
     let result = try ColorHistogramBaseline.rank1(query: loaded.query, gallery: loaded.gallery)
     print(
-      "\(dataset.displayName): color-histogram rank-1 \(Int((result.rank1 * 1000).rounded()) / 10)% "
+      "\(dataset.displayName): color-histogram rank-1 "
+        + String(format: "%.1f%% ", result.rank1 * 100)
         + "over \(result.queries) queries")
   }
 }

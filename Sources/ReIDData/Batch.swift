@@ -16,6 +16,6 @@ public struct Batch: Sendable {
   /// labelMaps: (N, H, W) row-major.
   public var labelMaps: [UInt8]?
   /// The sampler state after this batch: save it with the checkpoint of this step, restore
-  /// it to continue with the next batch.
-  public var samplerState: BatchSampler.State
+  /// it to continue with the next batch (nil for batches built without a sampler).
+  public var samplerState: BatchSampler.State?
 }

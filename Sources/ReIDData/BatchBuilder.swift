@@ -26,11 +26,13 @@ public struct BatchBuilder: Sendable {
     self.mirrorLabels = mirrorLabels
   }
 
-  /// Builds the batch of `indices` at `step`.
+  /// Builds the batch of `indices` at `step` (for evaluation, any step: its pipeline draws
+  /// nothing; `samplerState` is what the batch carries for checkpoints, nil outside training).
   /// - Throws: `ImageIOError` naming an unreadable or corrupt file; `DatasetError` when a label
   ///   map's size differs from its image's.
   public func build(
-    indices: [Int], step: Int, samplerState: BatchSampler.State, decoder: JPEGDecoder
+    indices: [Int], step: Int, samplerState: BatchSampler.State? = nil,
+    decoder: JPEGDecoder
   ) throws -> Batch {
     let h = augmenter.config.height
     let w = augmenter.config.width
@@ -46,10 +48,9 @@ public struct BatchBuilder: Sendable {
       if let path = item.labelMapPath {
         let map = try PNG.readLabelMap(path)
         guard map.width == image.width, map.height == image.height else {
-          throw DatasetError.badListEntry(
-            path: path, line: 0,
-            reason:
-              "label map \(map.width)x\(map.height) for a \(image.width)x\(image.height) image")
+          throw DatasetError.labelMapSizeMismatch(
+            path: path, labelMap: "\(map.width)x\(map.height)",
+            image: "\(image.width)x\(image.height)")
         }
         labelMap = map
       }

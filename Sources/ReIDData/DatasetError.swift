@@ -13,6 +13,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case countMismatch(dataset: String, split: String, found: Int, expected: Int)
   /// A split that must not be empty is empty.
   case emptySplit(dataset: String, split: String, path: String)
+  /// A label map whose size differs from its image's.
+  case labelMapSizeMismatch(path: String, labelMap: String, image: String)
 
   /// A one-line message naming what was wrong and what was expected.
   public var description: String {
@@ -31,6 +33,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
         + "pass --allow-nonstandard (or declare the dataset a subset) to use it anyway"
     case .emptySplit(let dataset, let split, let path):
       return "\(path): the \(dataset) \(split) split has no images"
+    case .labelMapSizeMismatch(let path, let labelMap, let image):
+      return "\(path): label map is \(labelMap), its image is \(image)"
     }
   }
 }

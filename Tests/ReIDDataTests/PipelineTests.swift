@@ -108,7 +108,7 @@ final class PipelineTests: XCTestCase {
     }
     // Resuming from a batch's saved sampler state reproduces the following batches.
     var resumedSampler = sampler
-    try resumedSampler.restore(reference[3].samplerState)
+    try resumedSampler.restore(XCTUnwrap(reference[3].samplerState))
     var resumed = try BatchSource(sampler: resumedSampler, builder: builder)
     XCTAssertEqual(try resumed.next().images.scalars, reference[4].images.scalars)
     XCTAssertEqual(reference[0].images.shape, [4, 20, 12, 3])
@@ -123,6 +123,25 @@ final class PipelineTests: XCTestCase {
     let prefetcher = PrefetchingBatchSource(sampler: sampler, builder: builder)
     XCTAssertThrowsError(try prefetcher.next()) {
       XCTAssertEqual(($0 as? ImageIOError)?.file, "/nonexistent/a.jpg")
+    }
+  }
+}
+
+/// A label map of another size than its image is an error naming the map.
+final class LabelMapSizeTests: XCTestCase {
+  func testMismatchedLabelMapIsAnError() throws {
+    let tree = try FixtureTree()
+    try tree.lip()
+    let map = tree.root + "/lip/TrainVal_parsing_annotations/train_segmentations/5_300000.png"
+    try PNG.write(LabelMap(width: 3, height: 3), to: map)
+    let lip = try LIPDataset.load(dataRoot: tree.root, allowNonstandard: true)
+    let builder = BatchBuilder(
+      items: lip.train.map(DataItem.init), augmentation: .evaluation(height: 10, width: 6),
+      seed: 1, mirrorLabels: true)
+    XCTAssertNoThrow(try builder.build(indices: [0, 1], step: 0, decoder: JPEGDecoder()))
+    XCTAssertThrowsError(try builder.build(indices: [2], step: 0, decoder: JPEGDecoder())) {
+      XCTAssertEqual(
+        $0 as? DatasetError, .labelMapSizeMismatch(path: map, labelMap: "3x3", image: "6x10"))
     }
   }
 }

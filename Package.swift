@@ -45,6 +45,13 @@ let package = Package(
 
     // MARK: - I/O
     .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
+    .target(
+      name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CTurboJPEG"],
+      swiftSettings: numericFlags),
+
+    // MARK: - Data
+    .target(
+      name: "ReIDData", dependencies: ["TensorCore", "ImageIO"], swiftSettings: numericFlags),
 
     // MARK: - Experiment harness
     .target(
@@ -59,13 +66,13 @@ let package = Package(
     .executableTarget(
       name: "reid",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint", "Models", "Harness",
+        "TensorCore", "Kernels", "Checkpoint", "ImageIO", "ReIDData", "Models", "Harness",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "reid-bench",
       dependencies: [
-        "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models",
+        "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models", "ImageIO", "ReIDData",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),
@@ -78,10 +85,7 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
-    .testTarget(name: "HarnessTests", dependencies: ["Harness", "_TestSupport"]),
-    .testTarget(
-      name: "ModelsTests", dependencies: ["Models", "Layers", "Checkpoint", "_TestSupport"],
-      resources: [.copy("Fixtures")]),
+    "TensorCore", "Kernels", "Checkpoint", "ImageIO", "ReIDData", "Models", "Harness",
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

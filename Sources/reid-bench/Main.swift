@@ -14,8 +14,8 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
 
-  @Option(help: "Sections to run: blas, conv, layers, models (comma-separated).")
-  var only = "blas,conv,layers,models"
+  @Option(help: "Sections to run: blas, conv, layers, models, data (comma-separated).")
+  var only = "blas,conv,layers,models,data"
 
   @Option(help: "Timed training steps per model and shape (models section).")
   var modelSteps = 2
@@ -56,5 +56,6 @@ struct ReIDBench: ParsableCommand {
         shapes: shapes
       ).run()
     }
+    if sections.contains("data") { try DataBenchmark(budget: budget).run() }
   }
 }

@@ -6,5 +6,8 @@ struct ReID: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reid",
     abstract: "Cascade Attention Network re-ID harness: train, evaluate, tabulate.",
-    subcommands: [InfoCommand.self, InspectModelCommand.self, ForwardCommand.self])
+    subcommands: [
+      InfoCommand.self, InspectModelCommand.self, ForwardCommand.self, SynthCommand.self,
+      DataCommand.self,
+    ])
 }

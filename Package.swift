@@ -85,7 +85,12 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
-    "TensorCore", "Kernels", "Checkpoint", "ImageIO", "ReIDData", "Models", "Harness",
+    .testTarget(name: "HarnessTests", dependencies: ["Harness", "_TestSupport"]),
+    .testTarget(
+      name: "ModelsTests", dependencies: ["Models", "Layers", "Checkpoint", "_TestSupport"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "_TestSupport"]),
+    .testTarget(name: "ReIDDataTests", dependencies: ["ReIDData", "ImageIO", "_TestSupport"]),
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

@@ -1,4 +1,3 @@
-
 /// A handle to one named tensor inside a `ParameterSlab`.
 public struct ParameterID: Hashable, Sendable {
   /// The registration index.

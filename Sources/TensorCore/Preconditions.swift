@@ -1,4 +1,3 @@
-
 /// Stops the program with `message` when `condition` is false, in every build configuration.
 ///
 /// Swift's `precondition` drops its message in optimized builds, and the project always runs

@@ -1,4 +1,3 @@
-
 /// The extents of a tensor, outermost first.
 ///
 /// Activations are NHWC throughout the project (see docs/layout.md); a shape does not know

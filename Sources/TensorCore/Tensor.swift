@@ -1,4 +1,3 @@
-
 /// A dense float32 tensor with value semantics over 64-byte aligned storage.
 ///
 /// Copies share storage until one of them is mutated (copy-on-write). Pointer access goes

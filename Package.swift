@@ -57,7 +57,8 @@ let package = Package(
     .target(
       name: "Harness",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint", "Optim",
+        "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Checkpoint", "Models", "ImageIO",
+        "ReIDData",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),

@@ -1,0 +1,83 @@
+import Foundation
+
+/// One run of a plan: resolved, identified, located.
+public struct PlannedRun {
+  /// The resolved configuration.
+  public var run: ResolvedRun
+  /// The content-derived id.
+  public var id: String
+  /// `<results>/runs/<id>`.
+  public var directory: URL
+  /// The folder of its datasets.
+  public var dataFolder: String
+  /// The dataset fingerprint hashed into the id.
+  public var fingerprint: String
+  /// The runs it depends on (by name).
+  public var dependencies: [String]
+
+  /// Whether training finished (`manifest.json` says complete).
+  public var isTrained: Bool { (try? Manifest.read(from: directory))?.complete == true }
+  /// Whether it has been evaluated (`eval.json`); parsing runs are never evaluated.
+  public var isEvaluated: Bool {
+    FileManager.default.fileExists(atPath: directory.appendingPathComponent("eval.json").path)
+  }
+  /// Whether nothing is left to do.
+  public var isDone: Bool { isTrained && (run.config.train.task == "parsing" || isEvaluated) }
+  /// The step of the newest checkpoint, if any.
+  public var checkpointStep: Int? {
+    CheckpointStore(directory: directory.appendingPathComponent("checkpoints"), keep: 1)
+      .checkpoints().first?.step
+  }
+}
+
+/// The runs behind a set of names, with their dependencies, in execution order.
+public struct RunPlan {
+  /// Every run, dependencies before dependents.
+  public var runs: [PlannedRun]
+
+  /// Resolves `names` and, recursively, the parsing runs they start from.
+  ///
+  /// - Parameters:
+  ///   - dataRoot: where datasets are (synthetic ones are generated when absent).
+  ///   - results: the results folder (`Results`).
+  public static func make(
+    _ names: [String], profile: String, overrides: [String], registry: Registry,
+    dataRoot: DataRoot, results: URL, log: (String) -> Void
+  ) throws -> RunPlan {
+    var planned: [String: PlannedRun] = [:]
+    var order: [String] = []
+    var fingerprints: [String: String] = [:]
+    func visit(_ name: String, _ stack: [String]) throws {
+      if planned[name] != nil { return }
+      guard !stack.contains(name) else {
+        throw ConfigError(
+          file: "runs/\(name).yaml", keyPath: "init.parsing_run",
+          message: "dependency cycle: \((stack + [name]).joined(separator: " -> "))")
+      }
+      let run = try registry.resolve(run: name, profile: profile, overrides: overrides)
+      let dependencies = run.config.initialization.parsingRun.map { [$0] } ?? []
+      for dependency in dependencies { try visit(dependency, stack + [name]) }
+      let folder = try dataRoot.folder(for: run.config.data, log: log)
+      let fingerprint: String
+      if let known = fingerprints[folder] {
+        fingerprint = known
+      } else {
+        fingerprint = try dataRoot.fingerprint(of: folder)
+        fingerprints[folder] = fingerprint
+      }
+      var dependencyIDs: [String: String] = [:]
+      for dependency in dependencies { dependencyIDs[dependency] = planned[dependency]?.id }
+      let id = RunID.make(
+        config: run.config, datasetFingerprint: fingerprint, dependencies: dependencyIDs)
+      planned[name] = PlannedRun(
+        run: run, id: id, directory: results.appendingPathComponent("runs/\(id)"),
+        dataFolder: folder, fingerprint: fingerprint, dependencies: dependencies)
+      order.append(name)
+    }
+    for name in names { try visit(name, []) }
+    return RunPlan(runs: order.compactMap { planned[$0] })
+  }
+
+  /// The planned run called `name`.
+  public subscript(name: String) -> PlannedRun? { runs.first { $0.run.name == name } }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Kernels
+
+/// Executes a plan: each run not yet done is trained (resuming from its checkpoints) and
+/// evaluated; finished runs are skipped. Dependencies whose weights are not on disk (a fresh
+/// clone has only the committed results) are trained again when a dependent needs them.
+public struct Runner {
+  public var registry: Registry
+  public var profile: String
+  public var overrides: [String]
+  public var results: URL
+  public var dataRoot: DataRoot
+  /// Progress and warnings for the user.
+  public var log: (String) -> Void
+  /// Evaluates a trained run (writes its `eval.json`); nil skips evaluation.
+  public var evaluate: ((PlannedRun) throws -> Void)?
+
+  /// A runner over the registry and results folder.
+  public init(
+    registry: Registry, profile: String, overrides: [String] = [], results: URL,
+    dataRoot: DataRoot = DataRoot(), log: @escaping (String) -> Void,
+    evaluate: ((PlannedRun) throws -> Void)? = nil
+  ) {
+    self.registry = registry
+    self.profile = profile
+    self.overrides = overrides
+    self.results = results
+    self.dataRoot = dataRoot
+    self.log = log
+    self.evaluate = evaluate
+  }
+
+  /// The plan of `names` under this runner's profile and overrides.
+  public func plan(_ names: [String]) throws -> RunPlan {
+    try RunPlan.make(
+      names, profile: profile, overrides: overrides, registry: registry, dataRoot: dataRoot,
+      results: results, log: log)
+  }
+
+  /// Brings every run of `names` to done.
+  @discardableResult
+  public func execute(_ names: [String]) throws -> RunPlan {
+    let plan = try plan(names)
+    for name in names {
+      guard let run = plan[name] else { continue }
+      try complete(run, plan: plan)
+    }
+    return plan
+  }
+
+  func complete(_ run: PlannedRun, plan: RunPlan) throws {
+    if run.isDone {
+      log("\(run.run.name) [\(run.id)]: done (cached)")
+      return
+    }
+    if !run.isTrained || !hasWeights(run) && !run.isEvaluated {
+      try train(run, plan: plan)
+    }
+    if run.run.config.train.task != "parsing", !run.isEvaluated, let evaluate {
+      log("\(run.run.name) [\(run.id)]: evaluating")
+      try evaluate(run)
+    }
+  }
+
+  func hasWeights(_ run: PlannedRun) -> Bool {
+    FileManager.default.fileExists(atPath: Trainer.weightsURL(run.directory).path)
+  }
+
+  func train(_ run: PlannedRun, plan: RunPlan) throws {
+    var parsingWeights: URL?
+    for dependency in run.dependencies {
+      guard let planned = plan[dependency] else { continue }
+      if !(planned.isTrained && hasWeights(planned)) { try train(planned, plan: plan) }
+      parsingWeights = Trainer.weightsURL(planned.directory)
+    }
+    let manager = FileManager.default
+    try manager.createDirectory(at: run.directory, withIntermediateDirectories: true)
+    guard manager.isWritableFile(atPath: run.directory.path) else {
+      throw RunnerError(description: "\(run.directory.path): the results folder is not writable")
+    }
+    try YAMLText.of(run.run.tree).write(
+      to: run.directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+    log("\(run.run.name) [\(run.id)]: training \(run.run.config.train.iterations) steps")
+    let started = Date()
+    let steps = try Trainer.train(
+      TrainingJob(
+        run: run.run, runID: run.id, directory: run.directory, dataFolder: run.dataFolder,
+        parsingWeights: parsingWeights, log: { [log] in log("\(run.run.name): \($0)") }))
+    var dependencyIDs: [String: String] = [:]
+    for dependency in run.dependencies { dependencyIDs[dependency] = plan[dependency]?.id }
+    let formatter = ISO8601DateFormatter()
+    try Manifest(
+      runID: run.id, name: run.run.name, profile: run.run.profile,
+      description: run.run.description, commit: Manifest.currentCommit(),
+      build: "swift release, -march=x86-64-v3", blasCore: BLAS.coreName,
+      blasConfig: BLAS.configString, blasThreads: BLAS.threads,
+      datasetFolder: run.dataFolder, datasetFingerprint: run.fingerprint,
+      seed: run.run.config.seed, trainerFormat: RunID.trainerFormatVersion,
+      steps: run.run.config.train.iterations, stepsThisProcess: steps,
+      wallSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10,
+      finished: formatter.string(from: Date()), complete: true, dependencies: dependencyIDs
+    ).write(to: run.directory)
+  }
+}
+
+/// A results folder problem.
+public struct RunnerError: Error, CustomStringConvertible {
+  public var description: String
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Layers
+import Losses
+import Models
+import ReIDData
+import TensorCore
+
+extension Trainer {
+  /// The re-ID loop: batch-hard triplet loss on the configured descriptor.
+  static func trainReID(
+    _ job: TrainingJob, network: ReIDNetwork, slabs: ModelSlabs, streams: RandomStreams,
+    store: CheckpointStore, configText: String
+  ) throws -> Int {
+    let config = job.run.config
+    let readout = try ReIDNetwork.readout(config.model.descriptor)
+    var (sampler, builder) = try reIDData(config, folder: job.dataFolder)
+    let frozen = config.model.parsingTrainable ? [] : ["parsing."]
+    let optimizer = try OptimizerFactory.make(
+      config.train, parameters: slabs.parameters, frozenPrefixes: frozen)
+    let schedule = try OptimizerFactory.schedule(config.train)
+    let state = TrainingState(
+      parameters: slabs.parameters, buffers: slabs.buffers, optimizer: optimizer,
+      streams: streams)
+    let start = try resume(job, store: store, state: state, sampler: &sampler)
+    let log = try RunLog(
+      metricsURL: job.directory.appendingPathComponent("metrics.jsonl"),
+      totalSteps: config.train.iterations, resumedStep: start)
+    defer { log.close() }
+    let source = PrefetchingBatchSource(
+      sampler: sampler, builder: builder, depth: max(1, config.data.prefetch))
+    defer { source.stop() }
+    let loss = BatchHardTripletLoss(margin: config.train.margin)
+    let loop = TrainingLoop(
+      runID: job.runID, config: config, configText: configText, store: store, state: state)
+    try loop.run(source: source, log: log) { batch in
+      slabs.parameters.zeroGradients()
+      let (readouts, cache) = network.forward(batch.images, mode: .training, slabs)
+      guard let embeddings = readouts[readout] else {
+        throw ConfigError(
+          file: "config", keyPath: "model.descriptor",
+          message: "this network has no \(readout) readout")
+      }
+      let (value, lossCache) = loss.forward(embeddings: embeddings, labels: batch.labels)
+      var gradient = Tensor(shape: embeddings.shape)
+      loss.backward(embeddings: embeddings, cache: lossCache, embeddingsGradient: &gradient)
+      network.backward(gradient, readout: readout, input: batch.images, cache: cache, slabs)
+      let lr = schedule.lr(at: state.step)
+      optimizer.step(lr: lr)
+      let stats = lossCache.statistics
+      return [
+        "loss": Double(value), "lr": Double(lr), "active": Double(stats.activeFraction),
+        "d_ap": Double(stats.meanPositiveDistance), "d_an": Double(stats.meanNegativeDistance),
+      ]
+    }
+    try WeightsFile.save(
+      slabs, architecture: "reid:\(config.model.backbone):\(config.model.descriptor)",
+      to: weightsURL(job.directory).path)
+    return config.train.iterations - start
+  }
+
+  /// The parsing loop: per-pixel cross-entropy on LIP, at the logits' resolution (label maps
+  /// are subsampled by nearest neighbour).
+  static func trainParsing(
+    _ job: TrainingJob, stream: ParsingStream, slabs: ModelSlabs, streams: RandomStreams,
+    store: CheckpointStore, configText: String
+  ) throws -> Int {
+    let config = job.run.config
+    let lip = try LIPDataset.load(dataRoot: job.dataFolder)
+    var sampler = BatchSampler(
+      labels: Array(repeating: 0, count: lip.train.count),
+      strategy: .shuffled(batchSize: config.data.parsingBatch),
+      seed: derivedSeed(config.seed, "sampler"))
+    var augmentation = augmentation(config)
+    augmentation.erasingProbability = 0
+    let builder = BatchBuilder(
+      items: lip.train.map(DataItem.init), augmentation: augmentation,
+      seed: derivedSeed(config.seed, "augment"), mirrorLabels: true)
+    let optimizer = try OptimizerFactory.make(
+      config.train, parameters: slabs.parameters, frozenPrefixes: [])
+    let schedule = try OptimizerFactory.schedule(config.train)
+    let state = TrainingState(
+      parameters: slabs.parameters, buffers: slabs.buffers, optimizer: optimizer,
+      streams: streams)
+    let start = try resume(job, store: store, state: state, sampler: &sampler)
+    let log = try RunLog(
+      metricsURL: job.directory.appendingPathComponent("metrics.jsonl"),
+      totalSteps: config.train.iterations, resumedStep: start)
+    defer { log.close() }
+    let source = PrefetchingBatchSource(
+      sampler: sampler, builder: builder, depth: max(1, config.data.prefetch))
+    defer { source.stop() }
+    let loss = PixelCrossEntropy(ignoreLabel: 255)
+    let loop = TrainingLoop(
+      runID: job.runID, config: config, configText: configText, store: store, state: state)
+    try loop.run(source: source, log: log) { batch in
+      slabs.parameters.zeroGradients()
+      let (logits, cache) = stream.network.forward(batch.images, mode: .training, slabs)
+      let labels = subsample(
+        batch.labelMaps ?? [], from: batch.images.shape, to: logits.shape)
+      let (value, lossCache) = loss.forward(logits: logits, labels: labels)
+      var gradient = Tensor(shape: logits.shape)
+      loss.backward(logits: logits, cache: lossCache, logitsGradient: &gradient)
+      var none: Tensor? = nil
+      stream.network.backward(gradient, input: batch.images, cache: cache, into: &none, slabs)
+      let lr = schedule.lr(at: state.step)
+      optimizer.step(lr: lr)
+      return ["loss": Double(value), "lr": Double(lr)]
+    }
+    try WeightsFile.save(
+      slabs, architecture: "parsing:\(config.model.backbone)",
+      to: weightsURL(job.directory).path)
+    return config.train.iterations - start
+  }
+
+  /// Label maps (N, H, W) subsampled to the logits' (N, h, w) by nearest neighbour (the
+  /// source pixel of output (i, j) is floor((i + 0.5) * H / h)).
+  static func subsample(_ maps: [UInt8], from image: Shape, to logits: Shape) -> [UInt8] {
+    let (n, h, w) = (image[0], image[1], image[2])
+    let (ho, wo) = (logits[1], logits[2])
+    checkPrecondition(
+      maps.count == n * h * w, "Trainer.subsample: \(maps.count) labels for \(image)")
+    var result = [UInt8](repeating: 255, count: n * ho * wo)
+    for b in 0..<n {
+      for i in 0..<ho {
+        let si = min(h - 1, (2 * i + 1) * h / (2 * ho))
+        for j in 0..<wo {
+          let sj = min(w - 1, (2 * j + 1) * w / (2 * wo))
+          result[(b * ho + i) * wo + j] = maps[(b * h + si) * w + sj]
+        }
+      }
+    }
+    return result
+  }
+}

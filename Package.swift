@@ -39,17 +39,22 @@ let package = Package(
     // MARK: - I/O
     .target(name: "Checkpoint", dependencies: ["TensorCore", "CHDF5"]),
 
+    // MARK: - Evaluation
+    .target(
+      name: "ReIDEval", dependencies: ["TensorCore", "Kernels", "Checkpoint"],
+      swiftSettings: numericFlags),
+
     // MARK: - Executables
     .executableTarget(
       name: "reid",
       dependencies: [
-        "TensorCore", "Kernels", "Checkpoint",
+        "TensorCore", "Kernels", "Checkpoint", "ReIDEval",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "reid-bench",
       dependencies: [
-        "TensorCore", "Kernels", "Layers",
+        "TensorCore", "Kernels", "Layers", "ReIDEval",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),
@@ -62,6 +67,9 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
+    .testTarget(
+      name: "ReIDEvalTests", dependencies: ["ReIDEval", "Checkpoint", "_TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

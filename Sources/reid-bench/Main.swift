@@ -2,7 +2,7 @@ import ArgumentParser
 import Kernels
 
 /// `make bench`: the training core's speed, each figure beside raw sgemm measured in the
-/// same run.
+/// same run, and evaluation at full Market-1501 size.
 @main
 struct ReIDBench: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -14,8 +14,11 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
 
-  @Option(help: "Sections to run: blas, conv, layers (comma-separated).")
-  var only = "blas,conv,layers"
+  @Option(help: "Sections to run: blas, conv, layers, eval (comma-separated).")
+  var only = "blas,conv,layers,eval"
+
+  @Flag(help: "Run the numpy reference evaluator beside the eval section (python3, h5py).")
+  var evalReference = false
 
   @Option(help: "im2col chunk budget in scalars (default: the library's).")
   var columnBudget: Int?
@@ -33,5 +36,8 @@ struct ReIDBench: ParsableCommand {
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") { ConvBenchmark(budget: budget, filter: filter).run() }
     if sections.contains("layers") { LayerBenchmark(budget: budget).run() }
+    if sections.contains("eval") {
+      try EvalBenchmark(threads: threads, reference: evalReference).run()
+    }
   }
 }

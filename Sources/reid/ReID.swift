@@ -6,5 +6,5 @@ struct ReID: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reid",
     abstract: "Cascade Attention Network re-ID harness: train, evaluate, tabulate.",
-    subcommands: [InfoCommand.self])
+    subcommands: [InfoCommand.self, EvalCommand.self])
 }

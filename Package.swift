@@ -63,17 +63,24 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
+    // MARK: - Evaluation
+    .target(
+      name: "ReIDEval", dependencies: ["TensorCore", "Kernels", "Checkpoint"],
+      swiftSettings: numericFlags),
+
     // MARK: - Executables
     .executableTarget(
       name: "reid",
       dependencies: [
         "TensorCore", "Kernels", "Checkpoint", "ImageIO", "ReIDData", "Models", "Harness",
+        "ReIDEval",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "reid-bench",
       dependencies: [
         "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models", "ImageIO", "ReIDData",
+        "ReIDEval",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),
@@ -93,6 +100,9 @@ let package = Package(
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "_TestSupport"]),
     .testTarget(name: "ReIDDataTests", dependencies: ["ReIDData", "ImageIO", "_TestSupport"]),
+    .testTarget(
+      name: "ReIDEvalTests", dependencies: ["ReIDEval", "Checkpoint", "_TestSupport"],
+      resources: [.copy("Fixtures")]),
     .testTarget(
       name: "TrainingCoreTests",
       dependencies: ["Layers", "Losses", "Optim", "Checkpoint", "_TestSupport"]),

@@ -2,7 +2,7 @@ import ArgumentParser
 import Kernels
 
 /// `make bench`: the training core's speed, each figure beside raw sgemm measured in the
-/// same run.
+/// same run, and evaluation at full Market-1501 size.
 @main
 struct ReIDBench: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -14,8 +14,8 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
 
-  @Option(help: "Sections to run: blas, conv, layers, models, data (comma-separated).")
-  var only = "blas,conv,layers,models,data"
+  @Option(help: "Sections to run: blas, conv, layers, models, data, eval (comma-separated).")
+  var only = "blas,conv,layers,models,data,eval"
 
   @Option(help: "Timed training steps per model and shape (models section).")
   var modelSteps = 2
@@ -25,6 +25,9 @@ struct ReIDBench: ParsableCommand {
 
   @Option(help: "Models section: shapes HxWxN (comma-separated).")
   var modelShapes = "256x128x8,748x246x13"
+
+  @Flag(help: "Run the numpy reference evaluator beside the eval section (python3, h5py).")
+  var evalReference = false
 
   @Option(help: "im2col chunk budget in scalars (default: the library's).")
   var columnBudget: Int?
@@ -57,5 +60,8 @@ struct ReIDBench: ParsableCommand {
       ).run()
     }
     if sections.contains("data") { try DataBenchmark(budget: budget).run() }
+    if sections.contains("eval") {
+      try EvalBenchmark(threads: threads, reference: evalReference).run()
+    }
   }
 }

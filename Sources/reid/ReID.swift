@@ -8,6 +8,6 @@ struct ReID: ParsableCommand {
     abstract: "Cascade Attention Network re-ID harness: train, evaluate, tabulate.",
     subcommands: [
       InfoCommand.self, InspectModelCommand.self, ForwardCommand.self, SynthCommand.self,
-      DataCommand.self, RunCommand.self, InspectCommand.self,
+      DataCommand.self, RunCommand.self, InspectCommand.self, EvalCommand.self,
     ])
 }

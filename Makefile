@@ -44,6 +44,20 @@ bench-compare: check-deps
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --only models --model-shapes $(BENCH_SHAPES) | tee .build/bench-models.txt
 	cd scripts && python3 bench_pytorch.py --shapes $(BENCH_SHAPES) --compare ../.build/bench-models.txt
 
+## table1, table2, table3: train and evaluate what the table needs (cached runs are
+## skipped, interrupted ones resume), then write $(RESULTS)/tableN.md.
+table1 table2 table3: build
+	$(REID) table $@ --profile $(PROFILE) --results $(RESULTS)
+
+tables: table1 table2 table3
+
+## check-tables: the committed tables equal what the committed results render.
+check-tables: build
+	@for t in table1 table2 table3; do \
+	  $(REID) table $$t --profile ci --from-cache --results Results --output - \
+	    | diff -u Results/$$t.md - || { echo "Results/$$t.md is stale: run make $$t" >&2; exit 1; }; \
+	done; echo "committed tables match the committed results"
+
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 

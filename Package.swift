@@ -58,7 +58,7 @@ let package = Package(
       name: "Harness",
       dependencies: [
         "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Checkpoint", "Models", "ImageIO",
-        "ReIDData",
+        "ReIDData", "ReIDEval",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),

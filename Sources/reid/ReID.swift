@@ -8,6 +8,7 @@ struct ReID: ParsableCommand {
     abstract: "Cascade Attention Network re-ID harness: train, evaluate, tabulate.",
     subcommands: [
       InfoCommand.self, InspectModelCommand.self, ForwardCommand.self, SynthCommand.self,
-      DataCommand.self, RunCommand.self, InspectCommand.self, EvalCommand.self,
+      DataCommand.self, RunCommand.self, InspectCommand.self, EvalCommand.self, TableCommand.self,
+      RunsCommand.self,
     ])
 }

@@ -32,9 +32,10 @@ struct RegistryOptions: ParsableArguments {
   }
 
   func runner() -> Runner {
-    Runner(
-      registry: registry, profile: profile, overrides: overrides, results: resultsURL,
-      log: { FileHandle.standardError.write(Data("\($0)\n".utf8)) })
+    let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+    return Runner(
+      registry: registry, profile: profile, overrides: overrides, results: resultsURL, log: log,
+      evaluate: { try RunEvaluator.evaluate($0, log: log) })
   }
 }
 

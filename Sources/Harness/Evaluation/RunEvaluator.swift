@@ -1,0 +1,123 @@
+import Foundation
+import ImageIO
+import Models
+import ReIDData
+import ReIDEval
+import TensorCore
+
+/// Evaluates a trained run: features of every readout on every test set, CMC and mAP, and
+/// re-ranked metrics for the descriptor the run trained; writes `eval.json`.
+public enum RunEvaluator {
+  /// Evaluates `run` from its `weights.h5`.
+  public static func evaluate(_ run: PlannedRun, log: (String) -> Void) throws {
+    let config = run.run.config
+    let slabs = ModelSlabs()
+    let network = try ReIDNetwork.make(config.model, slabs)
+    try WeightsFile.load(slabs, from: Trainer.weightsURL(run.directory).path)
+    let trained = try ReIDNetwork.readout(config.model.descriptor)
+    let options = ReRankingOptions(
+      k1: config.eval.rerankK1, k2: config.eval.rerankK2, lambda: Double(config.eval.rerankLambda))
+    var datasets: [String: [String: ReadoutMetrics]] = [:]
+    for name in config.eval.datasets {
+      guard let kind = ReIDDatasetKind(rawValue: name) else {
+        throw ConfigError(
+          file: "config", keyPath: "eval.datasets",
+          message: "'\(name)' is not one of market1501, dukemtmc")
+      }
+      let dataset = try ReIDDataset.load(kind, dataRoot: run.dataFolder)
+      let query = try features(dataset.query, network: network, slabs: slabs, config: config)
+      let gallery = try features(dataset.gallery, network: network, slabs: slabs, config: config)
+      var byReadout: [String: ReadoutMetrics] = [:]
+      for readout in network.readouts {
+        guard let q = query[readout], let g = gallery[readout] else { continue }
+        let distances = EuclideanDistance.matrix(
+          query: q.features, gallery: g.features, threads: config.blas.threads)
+        let plain = try Evaluation.evaluate(
+          distances: distances, query: q.labels, gallery: g.labels, maxRank: config.eval.maxRank,
+          threads: config.blas.threads)
+        var rerank: Metrics?
+        if readout == trained {
+          let reranked = try ReRanking.rerank(
+            query: q.features, gallery: g.features, options: options,
+            threads: config.blas.threads)
+          rerank = metrics(
+            try Evaluation.evaluate(
+              distances: reranked, query: q.labels, gallery: g.labels,
+              maxRank: config.eval.maxRank, threads: config.blas.threads))
+        }
+        byReadout[readout.tableName] = ReadoutMetrics(plain: metrics(plain), rerank: rerank)
+      }
+      datasets[name] = byReadout
+      if let m = byReadout[trained.tableName]?.plain {
+        log(
+          String(
+            format: "%@ %@: rank-1 %.1f%%, mAP %.1f%% (%d queries)", name, trained.tableName,
+            m.rank1 * 100, m.mAP * 100, m.queries))
+      }
+    }
+    try EvalResults(
+      runID: run.id, normalize: config.eval.normalize, flip: config.eval.flip,
+      rerank: ["k1": Double(options.k1), "k2": Double(options.k2), "lambda": options.lambda],
+      datasets: datasets, finished: ISO8601DateFormatter().string(from: Date())
+    ).write(to: run.directory)
+  }
+
+  static func metrics(_ result: EvaluationResult) -> Metrics {
+    func round(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+    return Metrics(
+      rank1: round(Double(result.rank(1))), rank5: round(Double(result.rank(5))),
+      rank10: round(Double(result.rank(10))), mAP: round(result.mAP),
+      queries: result.evaluatedQueries, skipped: result.skippedQueries)
+  }
+
+  /// Every readout's features of `images`, extracted in inference mode in batches.
+  static func features(
+    _ images: [ReIDImage], network: ReIDNetwork, slabs: ModelSlabs, config: ExperimentConfig
+  ) throws -> [Readout: FeatureSplit] {
+    let builder = BatchBuilder(
+      items: images.map(DataItem.init),
+      augmentation: .evaluation(height: config.data.height, width: config.data.width),
+      seed: 0, mirrorLabels: false)
+    let decoder = try JPEGDecoder()
+    let options = FeatureOptions(flipAverage: config.eval.flip, l2Normalize: config.eval.normalize)
+    var builders: [Readout: FeatureSplitBuilder] = [:]
+    for start in stride(from: 0, to: images.count, by: max(1, config.eval.batch)) {
+      let indices = Array(start..<min(images.count, start + config.eval.batch))
+      let batch = try builder.build(indices: indices, step: 0, decoder: decoder)
+      let (readouts, _) = network.forward(batch.images, mode: .inference, slabs)
+      let flipped =
+        config.eval.flip
+        ? network.forward(mirrored(batch.images), mode: .inference, slabs).0 : nil
+      let pids = indices.map { Int64(images[$0].pid) }
+      let camids = indices.map { Int64(images[$0].camera) }
+      for (readout, value) in readouts {
+        var split =
+          builders[readout] ?? FeatureSplitBuilder(dimension: value.shape[1], options: options)
+        split.append(value, flipped: flipped?[readout], pids: pids, camids: camids)
+        builders[readout] = split
+      }
+    }
+    return builders.mapValues { $0.build() }
+  }
+
+  /// x: (N, H, W, C) mirrored left to right.
+  static func mirrored(_ x: Tensor) -> Tensor {
+    let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    var y = Tensor(shape: x.shape)
+    x.withUnsafePointer { src in
+      y.withUnsafeMutablePointer { dst in
+        for row in 0..<(n * h) {
+          for j in 0..<w {
+            (dst + (row * w + j) * c).update(from: src + (row * w + (w - 1 - j)) * c, count: c)
+          }
+        }
+      }
+    }
+    return y
+  }
+}
+
+extension Readout {
+  /// The readout's name in the registry's tables (`can6` for CAN-6).
+  public var tableName: String { self == .can6 ? "can6" : rawValue }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import Harness
+
+/// `reid runs`: every run of the registry under a profile, and how far it is.
+struct RunsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "runs", abstract: "List the registry's runs: done, partial (step) or missing.")
+
+  @OptionGroup var options: RegistryOptions
+
+  func run() throws {
+    let plan = try options.runner().plan(options.registry.runNames)
+    for run in plan.runs {
+      let state: String
+      if run.isDone {
+        state = "done"
+      } else if run.isTrained {
+        state = "trained, not evaluated"
+      } else if let step = run.checkpointStep {
+        state = "partial (step \(step) of \(run.run.config.train.iterations))"
+      } else {
+        state = "missing"
+      }
+      print(
+        "\(run.run.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(run.id)  \(state)")
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Harness
+
+/// `reid table NAME`: trains and evaluates what a table needs (unless `--from-cache`), then
+/// writes `<results>/<name>.md`.
+struct TableCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "table", abstract: "Regenerate a table of the paper (table1, table2, table3).")
+
+  @Argument(help: "The table: table1, table2 or table3.")
+  var name: String
+
+  @Flag(help: "Only render from the results cache; train nothing.")
+  var fromCache = false
+
+  @Option(help: "Write the Markdown here instead of <results>/<name>.md ('-': standard output).")
+  var output: String?
+
+  @OptionGroup var options: RegistryOptions
+
+  func run() throws {
+    let spec = try options.registry.table(name)
+    let runner = options.runner()
+    let plan: RunPlan
+    if fromCache {
+      plan = try runner.plan(spec.runNames)
+    } else {
+      try options.applyBLAS()
+      plan = try runner.execute(spec.runNames)
+    }
+    let text = TableRenderer(name: name, spec: spec, profile: options.profile, plan: plan).render()
+    let destination = output ?? options.resultsURL.appendingPathComponent("\(name).md").path
+    if destination == "-" {
+      print(text, terminator: "")
+    } else {
+      try FileManager.default.createDirectory(
+        at: URL(fileURLWithPath: destination).deletingLastPathComponent(),
+        withIntermediateDirectories: true)
+      try text.write(toFile: destination, atomically: true, encoding: .utf8)
+      FileHandle.standardError.write(Data("wrote \(destination)\n".utf8))
+    }
+  }
+}

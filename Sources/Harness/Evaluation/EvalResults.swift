@@ -10,6 +10,17 @@ public struct Metrics: Codable, Equatable, Sendable {
   public var queries: Int
   public var skipped: Int
 
+  /// Metrics from their values.
+  public init(rank1: Double, rank5: Double, rank10: Double, mAP: Double, queries: Int, skipped: Int)
+  {
+    self.rank1 = rank1
+    self.rank5 = rank5
+    self.rank10 = rank10
+    self.mAP = mAP
+    self.queries = queries
+    self.skipped = skipped
+  }
+
   /// The value of a table metric name (`rank1`, `rank5`, `rank10`, `mAP`).
   public func value(_ name: String) -> Double? {
     switch name {
@@ -26,6 +37,12 @@ public struct Metrics: Codable, Equatable, Sendable {
 public struct ReadoutMetrics: Codable, Equatable, Sendable {
   public var plain: Metrics
   public var rerank: Metrics?
+
+  /// A readout's metrics.
+  public init(plain: Metrics, rerank: Metrics?) {
+    self.plain = plain
+    self.rerank = rerank
+  }
 }
 
 /// `eval.json`: every readout of a run on every test set.
@@ -40,6 +57,19 @@ public struct EvalResults: Codable, Equatable, Sendable {
   public var datasets: [String: [String: ReadoutMetrics]]
   /// When evaluation finished, ISO 8601.
   public var finished: String
+
+  /// Results from their parts.
+  public init(
+    runID: String, normalize: Bool, flip: Bool, rerank: [String: Double],
+    datasets: [String: [String: ReadoutMetrics]], finished: String
+  ) {
+    self.runID = runID
+    self.normalize = normalize
+    self.flip = flip
+    self.rerank = rerank
+    self.datasets = datasets
+    self.finished = finished
+  }
 
   enum CodingKeys: String, CodingKey {
     case runID = "run_id"

@@ -73,11 +73,7 @@ public struct Runner {
       if !(planned.isTrained && hasWeights(planned)) { try train(planned, plan: plan) }
       parsingWeights = Trainer.weightsURL(planned.directory)
     }
-    let manager = FileManager.default
-    try manager.createDirectory(at: run.directory, withIntermediateDirectories: true)
-    guard manager.isWritableFile(atPath: run.directory.path) else {
-      throw RunnerError(description: "\(run.directory.path): the results folder is not writable")
-    }
+    try Self.makeWritableFolder(run.directory)
     try YAMLText.of(run.run.tree).write(
       to: run.directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
     log("\(run.run.name) [\(run.id)]: training \(run.run.config.train.iterations) steps")
@@ -100,6 +96,24 @@ public struct Runner {
       wallSeconds: (Date().timeIntervalSince(started) * 10).rounded() / 10,
       finished: formatter.string(from: Date()), complete: true, dependencies: dependencyIDs
     ).write(to: run.directory)
+  }
+}
+
+extension Runner {
+  /// Creates `folder` (and its parents) and checks it can be written, with a clear error.
+  static func makeWritableFolder(_ folder: URL) throws {
+    let manager = FileManager.default
+    do {
+      try manager.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+      let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? "\(error)"
+      throw RunnerError(
+        description: "cannot create the results folder \(folder.path): "
+          + (reason.contains("Not a directory") ? "a file is in the way" : reason))
+    }
+    guard manager.isWritableFile(atPath: folder.path) else {
+      throw RunnerError(description: "\(folder.path): the results folder is not writable")
+    }
   }
 }
 

@@ -30,9 +30,12 @@ public enum Convolution {
     _ w: UnsafePointer<Float>, _ g: ConvGeometry, into wp: UnsafeMutablePointer<Float>
   ) {
     let (cin, kk) = (g.inputChannels, g.kernelHeight * g.kernelWidth)
+    // Sequential writes, strided reads within one output channel's (Cin, kk) block.
     for o in 0..<g.outputChannels {
-      for c in 0..<cin {
-        for t in 0..<kk { wp[(o * kk + t) * cin + c] = w[(o * cin + c) * kk + t] }
+      let (source, target) = (w + o * cin * kk, wp + o * cin * kk)
+      for t in 0..<kk {
+        let row = target + t * cin
+        for c in 0..<cin { row[c] = source[c * kk + t] }
       }
     }
   }

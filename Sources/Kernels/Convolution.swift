@@ -8,7 +8,9 @@
 /// where Wp is the weight permuted to (Cout, kh, kw, Cin) to match the column order. A
 /// pointwise convolution (1x1, stride 1, no padding) skips im2col: x is already cols, and
 /// needs no permutation. Other convolutions walk the M pixels in chunks so that the columns
-/// stay within `Convolution.columnBudget` scalars.
+/// stay within `Convolution.columnBudget` scalars. When M <= Cout (late, small maps) the
+/// columns are gathered channel-major instead, in the weight's own (Cin, kh, kw) order, so no
+/// pass permutes the weight or its gradient (see `Im2col.im2colChannelMajor`).
 public enum Convolution {
   /// The largest im2col chunk, in scalars (16 MiB), unless one row is larger.
   public nonisolated(unsafe) static var columnBudget = 4 << 20
@@ -48,12 +50,28 @@ public enum Convolution {
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
       BLAS.sgemm(.none, .transposed, m: m, n: cout, k: k, a: x, b: w, c: y)
+    } else if usesChannelMajorColumns(g) {
+      let chunk = chunkRows(g)
+      let cols = workspace.scratch(columnsSlot, count: chunk * k)
+      for start in stride(from: 0, to: m, by: chunk) {
+        let rows = start..<min(m, start + chunk)
+        Im2col.im2colChannelMajor(x, g, rows: rows, into: cols)
+        BLAS.sgemm(
+          .none, .transposed, m: rows.count, n: cout, k: k, a: cols, b: w, c: y + start * cout)
+      }
     } else {
       let wp = workspace.scratch(weightSlot, count: cout * k)
       permuteWeight(w, g, into: wp)
       gemmOverColumns(x, permutedWeight: wp, g, accumulate: false, output: y, workspace: workspace)
     }
     if let bias { addBias(bias, to: y, rows: m, channels: cout) }
+  }
+
+  /// Whether the columns are gathered channel-major: when there are no more output pixels
+  /// than output channels, gathering M * K scalars in the weight's order is cheaper than
+  /// permuting the Cout * K weight (or its gradient).
+  static func usesChannelMajorColumns(_ g: ConvGeometry) -> Bool {
+    !g.isPointwise && g.outputPixels <= g.outputChannels
   }
 
   /// y (M, Cout) (+)= im2col(x) (M, K) · wp (Cout, K)^T, chunk by chunk.
@@ -86,6 +104,17 @@ public enum Convolution {
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
       BLAS.sgemm(.none, .none, m: m, n: k, k: cout, a: dy, b: w, beta: 1, c: dx)
+      return
+    }
+    if usesChannelMajorColumns(g) {
+      let chunk = chunkRows(g)
+      let dcols = workspace.scratch(columnsSlot, count: chunk * k)
+      for start in stride(from: 0, to: m, by: chunk) {
+        let rows = start..<min(m, start + chunk)
+        BLAS.sgemm(
+          .none, .none, m: rows.count, n: k, k: cout, a: dy + start * cout, b: w, c: dcols)
+        Im2col.col2imChannelMajorAccumulate(dcols, g, rows: rows, into: dx)
+      }
       return
     }
     if let t = transposedGeometry(g), cout < g.inputChannels {
@@ -149,6 +178,18 @@ public enum Convolution {
     if let dbias { sumRows(dy, rows: m, channels: cout, into: dbias) }
     if g.isPointwise {
       BLAS.sgemm(.transposed, .none, m: cout, n: k, k: m, a: dy, b: x, beta: 1, c: dw)
+      return
+    }
+    if usesChannelMajorColumns(g) {
+      let chunk = chunkRows(g)
+      let cols = workspace.scratch(columnsSlot, count: chunk * k)
+      for start in stride(from: 0, to: m, by: chunk) {
+        let rows = start..<min(m, start + chunk)
+        Im2col.im2colChannelMajor(x, g, rows: rows, into: cols)
+        BLAS.sgemm(
+          .transposed, .none, m: cout, n: k, k: rows.count, a: dy + start * cout, b: cols,
+          beta: 1, c: dw)
+      }
       return
     }
     let dwp = workspace.scratch(weightGradientSlot, count: cout * k)

@@ -12,8 +12,12 @@
 /// columns are gathered channel-major instead, in the weight's own (Cin, kh, kw) order, so no
 /// pass permutes the weight or its gradient (see `Im2col.im2colChannelMajor`).
 public enum Convolution {
-  /// The largest im2col chunk, in scalars (16 MiB), unless one row is larger.
-  public nonisolated(unsafe) static var columnBudget = 4 << 20
+  /// The largest im2col chunk, in scalars (4 MiB), unless one row is larger.
+  ///
+  /// Measured with `reid-bench --only conv --column-budget N` (docs/benchmarks.md): 4 MiB
+  /// chunks, which sgemm reads back from cache, beat 16 MiB ones on most 3x3/5x5/7x7 shapes;
+  /// 1 MiB chunks make the GEMMs too small (DenseNet's 3x3 backward-weights halves).
+  public nonisolated(unsafe) static var columnBudget = 1 << 20
 
   /// Threads that gather im2col columns (experimental).
   public nonisolated(unsafe) static var im2colThreads = 1

@@ -8,10 +8,16 @@
 /// where Wp is the weight permuted to (Cout, kh, kw, Cin) to match the column order. A
 /// pointwise convolution (1x1, stride 1, no padding) skips im2col: x is already cols, and
 /// needs no permutation. Other convolutions walk the M pixels in chunks so that the columns
-/// stay within `Convolution.columnBudget` scalars.
+/// stay within `Convolution.columnBudget` scalars. When M <= Cout (late, small maps) the
+/// columns are gathered channel-major instead, in the weight's own (Cin, kh, kw) order, so no
+/// pass permutes the weight or its gradient (see `Im2col.im2colChannelMajor`).
 public enum Convolution {
-  /// The largest im2col chunk, in scalars (16 MiB), unless one row is larger.
-  public nonisolated(unsafe) static var columnBudget = 4 << 20
+  /// The largest im2col chunk, in scalars (4 MiB), unless one row is larger.
+  ///
+  /// Measured with `reid-bench --only conv --column-budget N` (docs/benchmarks.md): 4 MiB
+  /// chunks, which sgemm reads back from cache, beat 16 MiB ones on most 3x3/5x5/7x7 shapes;
+  /// 1 MiB chunks make the GEMMs too small (DenseNet's 3x3 backward-weights halves).
+  public nonisolated(unsafe) static var columnBudget = 1 << 20
 
   /// Threads that gather im2col columns (experimental).
   public nonisolated(unsafe) static var im2colThreads = 1
@@ -30,9 +36,12 @@ public enum Convolution {
     _ w: UnsafePointer<Float>, _ g: ConvGeometry, into wp: UnsafeMutablePointer<Float>
   ) {
     let (cin, kk) = (g.inputChannels, g.kernelHeight * g.kernelWidth)
+    // Sequential writes, strided reads within one output channel's (Cin, kk) block.
     for o in 0..<g.outputChannels {
-      for c in 0..<cin {
-        for t in 0..<kk { wp[(o * kk + t) * cin + c] = w[(o * cin + c) * kk + t] }
+      let (source, target) = (w + o * cin * kk, wp + o * cin * kk)
+      for t in 0..<kk {
+        let row = target + t * cin
+        for c in 0..<cin { row[c] = source[c * kk + t] }
       }
     }
   }
@@ -45,12 +54,28 @@ public enum Convolution {
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
       BLAS.sgemm(.none, .transposed, m: m, n: cout, k: k, a: x, b: w, c: y)
+    } else if usesChannelMajorColumns(g) {
+      let chunk = chunkRows(g)
+      let cols = workspace.scratch(columnsSlot, count: chunk * k)
+      for start in stride(from: 0, to: m, by: chunk) {
+        let rows = start..<min(m, start + chunk)
+        Im2col.im2colChannelMajor(x, g, rows: rows, into: cols)
+        BLAS.sgemm(
+          .none, .transposed, m: rows.count, n: cout, k: k, a: cols, b: w, c: y + start * cout)
+      }
     } else {
       let wp = workspace.scratch(weightSlot, count: cout * k)
       permuteWeight(w, g, into: wp)
       gemmOverColumns(x, permutedWeight: wp, g, accumulate: false, output: y, workspace: workspace)
     }
     if let bias { addBias(bias, to: y, rows: m, channels: cout) }
+  }
+
+  /// Whether the columns are gathered channel-major: when there are no more output pixels
+  /// than output channels, gathering M * K scalars in the weight's order is cheaper than
+  /// permuting the Cout * K weight (or its gradient).
+  static func usesChannelMajorColumns(_ g: ConvGeometry) -> Bool {
+    !g.isPointwise && g.outputPixels <= g.outputChannels
   }
 
   /// y (M, Cout) (+)= im2col(x) (M, K) · wp (Cout, K)^T, chunk by chunk.
@@ -83,6 +108,17 @@ public enum Convolution {
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
       BLAS.sgemm(.none, .none, m: m, n: k, k: cout, a: dy, b: w, beta: 1, c: dx)
+      return
+    }
+    if usesChannelMajorColumns(g) {
+      let chunk = chunkRows(g)
+      let dcols = workspace.scratch(columnsSlot, count: chunk * k)
+      for start in stride(from: 0, to: m, by: chunk) {
+        let rows = start..<min(m, start + chunk)
+        BLAS.sgemm(
+          .none, .none, m: rows.count, n: k, k: cout, a: dy + start * cout, b: w, c: dcols)
+        Im2col.col2imChannelMajorAccumulate(dcols, g, rows: rows, into: dx)
+      }
       return
     }
     if let t = transposedGeometry(g), cout < g.inputChannels {
@@ -146,6 +182,18 @@ public enum Convolution {
     if let dbias { sumRows(dy, rows: m, channels: cout, into: dbias) }
     if g.isPointwise {
       BLAS.sgemm(.transposed, .none, m: cout, n: k, k: m, a: dy, b: x, beta: 1, c: dw)
+      return
+    }
+    if usesChannelMajorColumns(g) {
+      let chunk = chunkRows(g)
+      let cols = workspace.scratch(columnsSlot, count: chunk * k)
+      for start in stride(from: 0, to: m, by: chunk) {
+        let rows = start..<min(m, start + chunk)
+        Im2col.im2colChannelMajor(x, g, rows: rows, into: cols)
+        BLAS.sgemm(
+          .transposed, .none, m: cout, n: k, k: rows.count, a: dy + start * cout, b: cols,
+          beta: 1, c: dw)
+      }
       return
     }
     let dwp = workspace.scratch(weightGradientSlot, count: cout * k)

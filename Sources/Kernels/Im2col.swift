@@ -9,33 +9,45 @@ import Dispatch
 public enum Im2col {
   /// Gathers patches: x (N, H, W, Cin) -> cols (rows.count, kh * kw * Cin).
   ///
-  /// Taps that fall in the padding are zero.
+  /// Taps that fall in the padding are zero. The pixel indices advance incrementally (no
+  /// division per pixel), and when a kernel row lies wholly inside the image with dilation 1
+  /// its kw taps are adjacent in NHWC, so the row is one copy of kw * Cin scalars.
   public static func im2col(
     _ x: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
     into cols: UnsafeMutablePointer<Float>
   ) {
-    let cin = g.inputChannels
-    let ho = g.outputHeight
-    let wo = g.outputWidth
+    let (cin, h, w) = (g.inputChannels, g.inputHeight, g.inputWidth)
+    let (ho, wo, kh, kw) = (g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth)
+    let rowLength = kw * cin
+    let denseRow = g.dilationW == 1
     var dst = cols
-    for p in rows {
-      let n = p / (ho * wo)
-      let oh = (p / wo) % ho
-      let ow = p % wo
-      let image = x + n * g.inputHeight * g.inputWidth * cin
-      for ki in 0..<g.kernelHeight {
-        let ih = oh * g.strideH - g.padH + ki * g.dilationH
-        let rowInside = ih >= 0 && ih < g.inputHeight
-        for kj in 0..<g.kernelWidth {
-          let iw = ow * g.strideW - g.padW + kj * g.dilationW
-          if rowInside && iw >= 0 && iw < g.inputWidth {
-            dst.update(from: image + (ih * g.inputWidth + iw) * cin, count: cin)
-          } else {
-            dst.update(repeating: 0, count: cin)
+    var position = PixelCursor(rows.lowerBound, ho: ho, wo: wo)
+    for _ in rows {
+      let image = x + position.n * h * w * cin
+      let iw0 = position.ow * g.strideW - g.padW
+      let rowInside = iw0 >= 0 && iw0 + (kw - 1) * g.dilationW < w
+      for ki in 0..<kh {
+        let ih = position.oh * g.strideH - g.padH + ki * g.dilationH
+        if ih < 0 || ih >= h {
+          dst.update(repeating: 0, count: rowLength)
+        } else if rowInside && denseRow {
+          dst.update(from: image + (ih * w + iw0) * cin, count: rowLength)
+        } else {
+          let line = image + ih * w * cin
+          var tap = dst
+          for kj in 0..<kw {
+            let iw = iw0 + kj * g.dilationW
+            if iw >= 0 && iw < w {
+              tap.update(from: line + iw * cin, count: cin)
+            } else {
+              tap.update(repeating: 0, count: cin)
+            }
+            tap += cin
           }
-          dst += cin
         }
+        dst += rowLength
       }
+      position.advance(ho: ho, wo: wo)
     }
   }
 
@@ -60,30 +72,69 @@ public enum Im2col {
   }
 
   /// Scatters patches back, accumulating: dx (N, H, W, Cin) += col2im(cols (rows.count, K)).
+  ///
+  /// Rows are added in order, so the sums (and the bits) do not depend on the chunking.
   public static func col2imAccumulate(
     _ cols: UnsafePointer<Float>, _ g: ConvGeometry, rows: Range<Int>,
     into dx: UnsafeMutablePointer<Float>
   ) {
-    let cin = g.inputChannels
-    let ho = g.outputHeight
-    let wo = g.outputWidth
+    let (cin, h, w) = (g.inputChannels, g.inputHeight, g.inputWidth)
+    let (ho, wo, kh, kw) = (g.outputHeight, g.outputWidth, g.kernelHeight, g.kernelWidth)
+    let rowLength = kw * cin
+    let denseRow = g.dilationW == 1
     var src = cols
-    for p in rows {
-      let n = p / (ho * wo)
-      let oh = (p / wo) % ho
-      let ow = p % wo
-      let image = dx + n * g.inputHeight * g.inputWidth * cin
-      for ki in 0..<g.kernelHeight {
-        let ih = oh * g.strideH - g.padH + ki * g.dilationH
-        let rowInside = ih >= 0 && ih < g.inputHeight
-        for kj in 0..<g.kernelWidth {
-          let iw = ow * g.strideW - g.padW + kj * g.dilationW
-          if rowInside && iw >= 0 && iw < g.inputWidth {
-            let target = image + (ih * g.inputWidth + iw) * cin
-            for c in 0..<cin { target[c] += src[c] }
+    var position = PixelCursor(rows.lowerBound, ho: ho, wo: wo)
+    for _ in rows {
+      let image = dx + position.n * h * w * cin
+      let iw0 = position.ow * g.strideW - g.padW
+      let rowInside = iw0 >= 0 && iw0 + (kw - 1) * g.dilationW < w
+      for ki in 0..<kh {
+        let ih = position.oh * g.strideH - g.padH + ki * g.dilationH
+        if ih >= 0 && ih < h {
+          let line = image + ih * w * cin
+          if rowInside && denseRow {
+            let target = line + iw0 * cin
+            for c in 0..<rowLength { target[c] += src[c] }
+          } else {
+            for kj in 0..<kw {
+              let iw = iw0 + kj * g.dilationW
+              if iw >= 0 && iw < w {
+                let target = line + iw * cin
+                let tap = src + kj * cin
+                for c in 0..<cin { target[c] += tap[c] }
+              }
+            }
           }
-          src += cin
         }
+        src += rowLength
+      }
+      position.advance(ho: ho, wo: wo)
+    }
+  }
+}
+
+/// An output pixel p = (n * Ho + oh) * Wo + ow walked in order without a division per step.
+struct PixelCursor {
+  var n: Int
+  var oh: Int
+  var ow: Int
+
+  /// The cursor at flat pixel `p`.
+  init(_ p: Int, ho: Int, wo: Int) {
+    n = p / (ho * wo)
+    oh = (p / wo) % ho
+    ow = p % wo
+  }
+
+  /// Moves to the next pixel in row-major order.
+  mutating func advance(ho: Int, wo: Int) {
+    ow += 1
+    if ow == wo {
+      ow = 0
+      oh += 1
+      if oh == ho {
+        oh = 0
+        n += 1
       }
     }
   }

@@ -6,6 +6,8 @@ import TensorCore
 struct ConvBenchmark {
   var budget: Double
   var filter: String?
+  /// Whether to time the NCHW per-image alternative too.
+  var nchw = true
 
   struct Row {
     var name: String
@@ -23,19 +25,21 @@ struct ConvBenchmark {
     return b
   }
 
-  /// Seconds of a raw sgemm of the given shape.
-  func sgemmSeconds(
+  /// Operands of a raw sgemm of the given shape, and the call.
+  func rawSgemm(
     _ ta: BLAS.Transpose, _ tb: BLAS.Transpose, m: Int, n: Int, k: Int, beta: Float
-  ) -> Double {
+  ) -> () -> Void {
     let a = Self.buffer(m * k, seed: 1)
     let b = Self.buffer(k * n, seed: 2)
     let c = Self.buffer(m * n, seed: 3)
-    return Timing.median(budget: budget) {
+    return {
       BLAS.sgemm(
         ta, tb, m: m, n: n, k: k, a: a.baseAddress, b: b.baseAddress, beta: beta, c: c.baseAddress)
     }
   }
 
+  /// Each pass is timed alternately with its raw sgemm (`Timing.paired`), so the ratio holds
+  /// when the shared machine's load drifts.
   func measure(_ shape: ConvShapes.Named) -> [Row] {
     let g = shape.geometry
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
@@ -47,31 +51,39 @@ struct ConvBenchmark {
     let cols = Self.buffer(k * g.outputHeight * g.outputWidth, seed: 9)
     let flops = g.forwardFLOPs
 
-    let forward = Timing.median(budget: budget) {
-      Convolution.forward(x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress)
+    let (forward, rawForward) = Timing.paired(
+      budget: budget,
+      {
+        Convolution.forward(
+          x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress)
+      }, rawSgemm(.none, .transposed, m: m, n: cout, k: k, beta: 0))
+    let (backwardData, rawData) = Timing.paired(
+      budget: budget,
+      {
+        Convolution.backwardData(
+          y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress)
+      }, rawSgemm(.none, .none, m: m, n: k, k: cout, beta: g.isPointwise ? 1 : 0))
+    let (backwardWeights, rawWeights) = Timing.paired(
+      budget: budget,
+      {
+        Convolution.backwardWeights(
+          y.baseAddress, input: x.baseAddress, g, weightGradient: dw.baseAddress,
+          biasGradient: nil)
+      }, rawSgemm(.transposed, .none, m: cout, n: k, k: m, beta: 1))
+    var (nchwForward, nchwData, nchwWeights) = (Double.nan, Double.nan, Double.nan)
+    if nchw {
+      nchwForward = Timing.median(budget: budget) {
+        NCHWConvolution.forward(x.baseAddress, w.baseAddress, g, y.baseAddress, cols.baseAddress)
+      }
+      nchwData = Timing.median(budget: budget) {
+        NCHWConvolution.backwardData(
+          y.baseAddress, w.baseAddress, g, dx.baseAddress, cols.baseAddress)
+      }
+      nchwWeights = Timing.median(budget: budget) {
+        NCHWConvolution.backwardWeights(
+          y.baseAddress, x.baseAddress, g, dw.baseAddress, cols.baseAddress)
+      }
     }
-    let backwardData = Timing.median(budget: budget) {
-      Convolution.backwardData(
-        y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress)
-    }
-    let backwardWeights = Timing.median(budget: budget) {
-      Convolution.backwardWeights(
-        y.baseAddress, input: x.baseAddress, g, weightGradient: dw.baseAddress, biasGradient: nil)
-    }
-    let nchwForward = Timing.median(budget: budget) {
-      NCHWConvolution.forward(x.baseAddress, w.baseAddress, g, y.baseAddress, cols.baseAddress)
-    }
-    let nchwData = Timing.median(budget: budget) {
-      NCHWConvolution.backwardData(
-        y.baseAddress, w.baseAddress, g, dx.baseAddress, cols.baseAddress)
-    }
-    let nchwWeights = Timing.median(budget: budget) {
-      NCHWConvolution.backwardWeights(
-        y.baseAddress, x.baseAddress, g, dw.baseAddress, cols.baseAddress)
-    }
-    let rawForward = sgemmSeconds(.none, .transposed, m: m, n: cout, k: k, beta: 0)
-    let rawData = sgemmSeconds(.none, .none, m: m, n: k, k: cout, beta: g.isPointwise ? 1 : 0)
-    let rawWeights = sgemmSeconds(.transposed, .none, m: cout, n: k, k: m, beta: 1)
     let gf = { (seconds: Double) in flops / seconds * 1e-9 }
     return [
       Row(

@@ -38,6 +38,9 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Only conv shapes whose name contains this.")
   var filter: String?
 
+  @Flag(help: "Conv section: skip the NCHW per-image alternative.")
+  var noNCHW = false
+
   func run() throws {
     BLAS.setThreads(threads)
     if let columnBudget { Convolution.columnBudget = columnBudget }
@@ -47,7 +50,9 @@ struct ReIDBench: ParsableCommand {
       "BLAS core \(BLAS.coreName), \(BLAS.threads) threads; config: \(BLAS.configString)")
     let sections = Set(only.split(separator: ",").map(String.init))
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
-    if sections.contains("conv") { ConvBenchmark(budget: budget, filter: filter).run() }
+    if sections.contains("conv") {
+      ConvBenchmark(budget: budget, filter: filter, nchw: !noNCHW).run()
+    }
     if sections.contains("layers") { LayerBenchmark(budget: budget).run() }
     if sections.contains("models") {
       let shapes = modelShapes.split(separator: ",").compactMap { spec -> (Int, Int, Int)? in

@@ -19,6 +19,33 @@ enum Timing {
   }
 }
 
+extension Timing {
+  /// Seconds per call of `a` and of `b`, timed alternately (a, b, a, b, ...) after one warm-up
+  /// call of each, so that both medians see the same machine load: on a shared machine the
+  /// ratio of the two is far steadier than either figure.
+  static func paired(
+    budget: Double = 0.3, minimumRuns: Int = 3, _ a: () -> Void, _ b: () -> Void
+  ) -> (Double, Double) {
+    a()
+    b()
+    var (samplesA, samplesB) = ([Double](), [Double]())
+    let start = DispatchTime.now().uptimeNanoseconds
+    func time(_ body: () -> Void) -> Double {
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      body()
+      return Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-9
+    }
+    repeat {
+      samplesA.append(time(a))
+      samplesB.append(time(b))
+    } while samplesA.count < minimumRuns
+      || Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9 < 2 * budget
+    samplesA.sort()
+    samplesB.sort()
+    return (samplesA[samplesA.count / 2], samplesB[samplesB.count / 2])
+  }
+}
+
 /// Fixed-width text formatting for the benchmark tables.
 enum Format {
   static func number(_ x: Double, _ decimals: Int = 1) -> String {

@@ -49,6 +49,24 @@ final class ConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 2, inputHeight: 4, inputWidth: 9, inputChannels: 5, outputChannels: 2,
       kernel: (1, 7), padding: (0, 3)),
+    // No more output pixels than output channels: channel-major columns (padding, stride 2,
+    // dilation 2, an asymmetric kernel, Cout < Cin at stride 1, and a chunk boundary inside
+    // an image when the budget is tiny).
+    ConvGeometry(
+      batch: 1, inputHeight: 3, inputWidth: 2, inputChannels: 5, outputChannels: 8,
+      kernel: (3, 3), padding: (1, 1)),
+    ConvGeometry(
+      batch: 2, inputHeight: 5, inputWidth: 4, inputChannels: 3, outputChannels: 12,
+      kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+    ConvGeometry(
+      batch: 1, inputHeight: 4, inputWidth: 3, inputChannels: 4, outputChannels: 13,
+      kernel: (3, 3), padding: (2, 2), dilation: (2, 2)),
+    ConvGeometry(
+      batch: 2, inputHeight: 3, inputWidth: 2, inputChannels: 11, outputChannels: 12,
+      kernel: (1, 3), padding: (0, 1)),
+    ConvGeometry(
+      batch: 1, inputHeight: 2, inputWidth: 3, inputChannels: 9, outputChannels: 7,
+      kernel: (3, 3), padding: (1, 1)),
   ]
 
   func check(_ g: ConvGeometry, columnBudget: Int, bias: Bool) {

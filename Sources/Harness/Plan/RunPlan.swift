@@ -42,7 +42,7 @@ public struct RunPlan {
   ///   - results: the results folder (`Results`).
   public static func make(
     _ names: [String], profile: String, overrides: [String], registry: Registry,
-    dataRoot: DataRoot, results: URL, log: (String) -> Void
+    dataRoot: DataRoot, results: URL, requireData: Bool = true, log: (String) -> Void
   ) throws -> RunPlan {
     var planned: [String: PlannedRun] = [:]
     var order: [String] = []
@@ -57,7 +57,14 @@ public struct RunPlan {
       let run = try registry.resolve(run: name, profile: profile, overrides: overrides)
       let dependencies = run.config.initialization.parsingRun.map { [$0] } ?? []
       for dependency in dependencies { try visit(dependency, stack + [name]) }
-      let folder = try dataRoot.folder(for: run.config.data, log: log)
+      let folder: String
+      do {
+        folder = try dataRoot.folder(for: run.config.data, log: log)
+      } catch let error as DataRoot.MissingDataset where !requireData {
+        log("\(name): \(error.description); its run id is provisional")
+        folder = "no-data"
+        fingerprints[folder] = "no-data"
+      }
       let fingerprint: String
       if let known = fingerprints[folder] {
         fingerprint = known

@@ -31,10 +31,13 @@ public struct Runner {
   }
 
   /// The plan of `names` under this runner's profile and overrides.
-  public func plan(_ names: [String]) throws -> RunPlan {
+  ///
+  /// - Parameter requireData: when false, runs whose real data is absent are still planned,
+  ///   with the fingerprint `no-data` (so their ids are provisional).
+  public func plan(_ names: [String], requireData: Bool = true) throws -> RunPlan {
     try RunPlan.make(
       names, profile: profile, overrides: overrides, registry: registry, dataRoot: dataRoot,
-      results: results, log: log)
+      results: results, requireData: requireData, log: log)
   }
 
   /// Brings every run of `names` to done.

@@ -1,0 +1,99 @@
+import Foundation
+import Layers
+import Losses
+import Models
+import TensorCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Times real training steps of a run's network on random inputs of its configured size,
+/// without its data, to estimate what a whole run costs on this machine.
+public enum StepTimer {
+  /// Seconds per training step (the mean of `steps` after one warm-up step), seconds per
+  /// image of inference, and the process's peak resident memory in bytes.
+  public struct Estimate: Sendable {
+    public var secondsPerStep: Double
+    public var secondsPerInferenceImage: Double
+    public var peakBytes: Int
+  }
+
+  /// Measures `run`'s network.
+  public static func measure(_ run: ResolvedRun, steps: Int = 2) throws -> Estimate {
+    let config = run.config
+    let slabs = ModelSlabs()
+    var random = RandomStream(seed: config.seed, name: "plan")
+    let parsing = config.train.task == "parsing"
+    let batch =
+      parsing
+      ? config.data.parsingBatch : config.data.identitiesPerBatch * config.data.imagesPerIdentity
+    var x = Tensor(shape: [batch, config.data.height, config.data.width, 3])
+    random.fillNormal(&x)
+    let labels = (0..<batch).map { $0 / max(1, config.data.imagesPerIdentity) }
+    let frozen = config.model.parsingTrainable || parsing ? [] : ["parsing."]
+    let step: () throws -> Void
+    let infer: () -> Void
+    if parsing {
+      let stream = ParsingStream(
+        try ReIDNetwork.backboneSpec(config.model), prefix: "", slabs,
+        asppChannels: max(16, Int((256 * config.model.widthMultiplier).rounded())))
+      stream.backbone.initialize(slabs, using: &random)
+      let optimizer = try OptimizerFactory.make(
+        config.train, parameters: slabs.parameters, frozenPrefixes: frozen)
+      let loss = PixelCrossEntropy()
+      step = {
+        slabs.parameters.zeroGradients()
+        let (logits, cache) = stream.network.forward(x, mode: .training, slabs)
+        let classes = [Int](repeating: 0, count: logits.count / logits.shape[3]).indices.map {
+          $0 % 20
+        }
+        let (_, lossCache) = loss.forward(logits: logits, labels: classes)
+        var gradient = Tensor(shape: logits.shape)
+        loss.backward(logits: logits, cache: lossCache, logitsGradient: &gradient)
+        var none: Tensor? = nil
+        stream.network.backward(gradient, input: x, cache: cache, into: &none, slabs)
+        optimizer.step(lr: 1e-4)
+      }
+      infer = { _ = stream.network.forward(x, mode: .inference, slabs) }
+    } else {
+      let network = try ReIDNetwork.make(config.model, slabs)
+      network.initialize(slabs, using: &random)
+      let readout = try ReIDNetwork.readout(config.model.descriptor)
+      let optimizer = try OptimizerFactory.make(
+        config.train, parameters: slabs.parameters, frozenPrefixes: frozen)
+      let loss = BatchHardTripletLoss(margin: config.train.margin)
+      step = {
+        slabs.parameters.zeroGradients()
+        let (readouts, cache) = network.forward(x, mode: .training, slabs)
+        guard let embeddings = readouts[readout] else { return }
+        let (_, lossCache) = loss.forward(embeddings: embeddings, labels: labels)
+        var gradient = Tensor(shape: embeddings.shape)
+        loss.backward(embeddings: embeddings, cache: lossCache, embeddingsGradient: &gradient)
+        network.backward(gradient, readout: readout, input: x, cache: cache, slabs)
+        optimizer.step(lr: 1e-4)
+      }
+      infer = { _ = network.forward(x, mode: .inference, slabs) }
+    }
+    try step()
+    let start = Date()
+    for _ in 0..<steps { try step() }
+    let perStep = Date().timeIntervalSince(start) / Double(steps)
+    let inferenceStart = Date()
+    infer()
+    let perImage = Date().timeIntervalSince(inferenceStart) / Double(batch)
+    return Estimate(
+      secondsPerStep: perStep, secondsPerInferenceImage: perImage, peakBytes: peakResidentBytes())
+  }
+
+  /// VmHWM of this process.
+  static func peakResidentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+      return 0
+    }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+      return (Int(line.filter(\.isNumber)) ?? 0) * 1024
+    }
+    return 0
+  }
+}

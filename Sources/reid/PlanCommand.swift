@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import Harness
+import ReIDData
+
+/// `reid plan TABLE`: the runs a table needs, their dependencies and cache state, and an
+/// estimate of the time and memory of training them on this machine (from two real training
+/// steps of each run's network on random inputs).
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan", abstract: "List a table's runs and estimate their cost on this machine.")
+
+  @Argument(help: "A table (table1, table2, table3) or a run name.")
+  var name: String
+
+  @Flag(help: "Do not time training steps (just list the runs).")
+  var noTiming = false
+
+  @OptionGroup var options: RegistryOptions
+
+  func run() throws {
+    let registry = options.registry
+    let names =
+      registry.tableNames.contains(name) ? try registry.table(name).runNames : [name]
+    let plan = try options.runner().plan(names, requireData: false)
+    try options.applyBLAS()
+    var totalSeconds = 0.0
+    var peak = 0
+    for run in plan.runs {
+      let state =
+        run.isDone ? "done" : run.checkpointStep.map { "partial (step \($0))" } ?? "missing"
+      let dependencies =
+        run.dependencies.isEmpty ? "" : " after \(run.dependencies.joined(separator: ", "))"
+      print("\(run.run.name) [\(run.id)]\(dependencies): \(state)")
+      guard !noTiming, !run.isDone else { continue }
+      let estimate = try StepTimer.measure(run.run)
+      let config = run.run.config
+      let training = estimate.secondsPerStep * Double(config.train.iterations)
+      let evaluation =
+        config.train.task == "parsing"
+        ? 0
+        : estimate.secondsPerInferenceImage * Double(Self.testImages(run))
+          * (config.eval.flip ? 2 : 1)
+      totalSeconds += training + evaluation
+      peak = max(peak, estimate.peakBytes)
+      print(
+        String(
+          format: "  %.2f s/step x %d steps = %@ training, about %@ evaluation; peak %.1f GiB",
+          estimate.secondsPerStep, config.train.iterations, Self.duration(training),
+          Self.duration(evaluation), Double(estimate.peakBytes) / Double(1 << 30)))
+    }
+    if !noTiming {
+      print(
+        String(
+          format: "estimated total: %@ on this machine, peak memory %.1f GiB (re-ranking and "
+            + "data loading not included)", Self.duration(totalSeconds),
+          Double(peak) / Double(1 << 30)))
+    }
+  }
+
+  /// Query and gallery images of the run's test sets: counted on disk when the data is there,
+  /// the published counts otherwise.
+  static func testImages(_ run: PlannedRun) -> Int {
+    run.run.config.eval.datasets.reduce(0) { total, name in
+      guard let kind = ReIDDatasetKind(rawValue: name) else { return total }
+      if let dataset = try? ReIDDataset.load(kind, dataRoot: run.dataFolder) {
+        return total + dataset.query.count + dataset.gallery.count
+      }
+      return total + kind.expectedCounts.query + kind.expectedCounts.gallery
+    }
+  }
+
+  static func duration(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    if s >= 86_400 { return "\(s / 86_400)d \(s % 86_400 / 3600)h" }
+    if s >= 3600 { return "\(s / 3600)h \(s % 3600 / 60)m" }
+    return s >= 60 ? "\(s / 60)m \(s % 60)s" : "\(s)s"
+  }
+}

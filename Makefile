@@ -2,11 +2,19 @@
 # `make bench` prints the training core's speed against raw sgemm.
 SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?= -c release
+REID := .build/release/reid
+# Tables: the registry profile (smoke, ci, paper), where tables and runs are written, and the
+# data root the datasets are read from (synthetic ones are generated there on first use).
+PROFILE ?= ci
+RESULTS ?= Results
+DATA_ROOT ?= data
+export DATA_ROOT
 # System libraries: pkg-config names, and the Debian packages that provide them.
 PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg
 APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools
 
-.PHONY: all deps check-deps build test bench bench-compare lint format clean
+.PHONY: all deps check-deps build test bench bench-compare lint format clean \
+	table1 table2 table3 tables check-tables
 
 all: build
 

@@ -13,27 +13,14 @@ extension Trainer {
   ) throws -> Int {
     let config = job.run.config
     let readout = try ReIDNetwork.readout(config.model.descriptor)
-    var (sampler, builder) = try reIDData(config, folder: job.dataFolder)
-    let frozen = config.model.parsingTrainable ? [] : ["parsing."]
-    let optimizer = try OptimizerFactory.make(
-      config.train, parameters: slabs.parameters, frozenPrefixes: frozen)
-    let schedule = try OptimizerFactory.schedule(config.train)
-    let state = TrainingState(
-      parameters: slabs.parameters, buffers: slabs.buffers, optimizer: optimizer,
-      streams: streams)
-    let start = try resume(job, store: store, state: state, sampler: &sampler)
-    let log = try RunLog(
-      metricsURL: job.directory.appendingPathComponent("metrics.jsonl"),
-      totalSteps: config.train.iterations, resumedStep: start)
-    defer { log.close() }
-    let source = PrefetchingBatchSource(
-      sampler: sampler, builder: builder, depth: max(1, config.data.prefetch))
-    defer { source.stop() }
+    let (sampler, builder) = try reIDData(config, folder: job.dataFolder)
     let loss = BatchHardTripletLoss(margin: config.train.margin)
-    let loop = TrainingLoop(
-      runID: job.runID, config: config, configText: configText, store: store, state: state)
-    try loop.run(source: source, log: log) { batch in
-      slabs.parameters.zeroGradients()
+    return try optimize(
+      job, slabs: slabs, streams: streams, store: store, configText: configText,
+      sampler: sampler, builder: builder,
+      frozenPrefixes: config.model.parsingTrainable ? [] : ["parsing."],
+      architecture: "reid:\(config.model.backbone):\(config.model.descriptor)"
+    ) { batch in
       let (readouts, cache) = network.forward(batch.images, mode: .training, slabs)
       guard let embeddings = readouts[readout] else {
         throw ConfigError(
@@ -44,18 +31,12 @@ extension Trainer {
       var gradient = Tensor(shape: embeddings.shape)
       loss.backward(embeddings: embeddings, cache: lossCache, embeddingsGradient: &gradient)
       network.backward(gradient, readout: readout, input: batch.images, cache: cache, slabs)
-      let lr = schedule.lr(at: state.step)
-      optimizer.step(lr: lr)
       let stats = lossCache.statistics
       return [
-        "loss": Double(value), "lr": Double(lr), "active": Double(stats.activeFraction),
+        "loss": Double(value), "active": Double(stats.activeFraction),
         "d_ap": Double(stats.meanPositiveDistance), "d_an": Double(stats.meanNegativeDistance),
       ]
     }
-    try WeightsFile.save(
-      slabs, architecture: "reid:\(config.model.backbone):\(config.model.descriptor)",
-      to: weightsURL(job.directory).path)
-    return config.train.iterations - start
   }
 
   /// The parsing loop: per-pixel cross-entropy on LIP, at the logits' resolution (label maps
@@ -66,7 +47,7 @@ extension Trainer {
   ) throws -> Int {
     let config = job.run.config
     let lip = try LIPDataset.load(dataRoot: job.dataFolder)
-    var sampler = BatchSampler(
+    let sampler = BatchSampler(
       labels: Array(repeating: 0, count: lip.train.count),
       strategy: .shuffled(batchSize: config.data.parsingBatch),
       seed: derivedSeed(config.seed, "sampler"))
@@ -75,8 +56,38 @@ extension Trainer {
     let builder = BatchBuilder(
       items: lip.train.map(DataItem.init), augmentation: augmentation,
       seed: derivedSeed(config.seed, "augment"), mirrorLabels: true)
+    let loss = PixelCrossEntropy(ignoreLabel: 255)
+    return try optimize(
+      job, slabs: slabs, streams: streams, store: store, configText: configText,
+      sampler: sampler, builder: builder, frozenPrefixes: [],
+      architecture: "parsing:\(config.model.backbone)"
+    ) { batch in
+      let (logits, cache) = stream.network.forward(batch.images, mode: .training, slabs)
+      let labels = subsample(batch.labelMaps ?? [], from: batch.images.shape, to: logits.shape)
+      let (value, lossCache) = loss.forward(logits: logits, labels: labels)
+      var gradient = Tensor(shape: logits.shape)
+      loss.backward(logits: logits, cache: lossCache, logitsGradient: &gradient)
+      var none: Tensor? = nil
+      stream.network.backward(gradient, input: batch.images, cache: cache, into: &none, slabs)
+      return ["loss": Double(value)]
+    }
+  }
+
+  /// What both tasks share: the optimizer and schedule, resuming, the metrics log, the
+  /// prefetching source and the loop, and the final weights. `gradients` runs one batch's
+  /// forward and backward (into zeroed gradients) and returns its metrics; the optimizer
+  /// step follows it.
+  ///
+  /// - Returns: the steps trained in this process.
+  static func optimize(
+    _ job: TrainingJob, slabs: ModelSlabs, streams: RandomStreams, store: CheckpointStore,
+    configText: String, sampler: BatchSampler, builder: BatchBuilder, frozenPrefixes: [String],
+    architecture: String, gradients: (Batch) throws -> [String: Double]
+  ) throws -> Int {
+    let config = job.run.config
+    var sampler = sampler
     let optimizer = try OptimizerFactory.make(
-      config.train, parameters: slabs.parameters, frozenPrefixes: [])
+      config.train, parameters: slabs.parameters, frozenPrefixes: frozenPrefixes)
     let schedule = try OptimizerFactory.schedule(config.train)
     let state = TrainingState(
       parameters: slabs.parameters, buffers: slabs.buffers, optimizer: optimizer,
@@ -89,26 +100,17 @@ extension Trainer {
     let source = PrefetchingBatchSource(
       sampler: sampler, builder: builder, depth: max(1, config.data.prefetch))
     defer { source.stop() }
-    let loss = PixelCrossEntropy(ignoreLabel: 255)
     let loop = TrainingLoop(
       runID: job.runID, config: config, configText: configText, store: store, state: state)
     try loop.run(source: source, log: log) { batch in
       slabs.parameters.zeroGradients()
-      let (logits, cache) = stream.network.forward(batch.images, mode: .training, slabs)
-      let labels = subsample(
-        batch.labelMaps ?? [], from: batch.images.shape, to: logits.shape)
-      let (value, lossCache) = loss.forward(logits: logits, labels: labels)
-      var gradient = Tensor(shape: logits.shape)
-      loss.backward(logits: logits, cache: lossCache, logitsGradient: &gradient)
-      var none: Tensor? = nil
-      stream.network.backward(gradient, input: batch.images, cache: cache, into: &none, slabs)
+      var metrics = try gradients(batch)
       let lr = schedule.lr(at: state.step)
       optimizer.step(lr: lr)
-      return ["loss": Double(value), "lr": Double(lr)]
+      metrics["lr"] = Double(lr)
+      return metrics
     }
-    try WeightsFile.save(
-      slabs, architecture: "parsing:\(config.model.backbone)",
-      to: weightsURL(job.directory).path)
+    try WeightsFile.save(slabs, architecture: architecture, to: weightsURL(job.directory).path)
     return config.train.iterations - start
   }
 

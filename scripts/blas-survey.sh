@@ -9,7 +9,7 @@ swift build -c release --product reid-bench >/dev/null
 for core in ${CORES:-Haswell Zen SkylakeX Cooperlake}; do
   for threads in 1 2; do
     echo "### OPENBLAS_CORETYPE=$core, $threads threads"
-    OPENBLAS_CORETYPE=$core .build/release/reid-bench --only blas --threads "$threads" \
+    .build/release/reid-bench --core-type "$core" --only blas --threads "$threads" \
       --budget "${BUDGET:-0.5}" | sed -n '/^| /p;/digest:/p'
   done
 done

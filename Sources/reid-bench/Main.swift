@@ -11,6 +11,12 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "BLAS threads.")
   var threads = 2
 
+  @Option(
+    help: ArgumentHelp(
+      "OpenBLAS kernel family (OPENBLAS_CORETYPE) to run under, as base.yaml's default; "
+        + "'env' keeps the environment's choice."))
+  var coreType = "Haswell"
+
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
 
@@ -42,7 +48,9 @@ struct ReIDBench: ParsableCommand {
   var noNCHW = false
 
   func run() throws {
-    BLAS.setThreads(threads)
+    let family = coreType == "env" ? nil : coreType
+    try BLASRuntime.relaunchIfNeeded(coreType: family, arguments: CommandLine.arguments)
+    try BLASRuntime.apply(BLASSettings(coreType: family, threads: threads))
     if let columnBudget { Convolution.columnBudget = columnBudget }
     Convolution.im2colThreads = im2colThreads
     print("# reid-bench")

@@ -55,8 +55,11 @@ public enum BLAS {
     return String(cString: config)
   }
 
-  /// What a manifest records about BLAS: core, config and threads.
+  /// What a manifest records about BLAS: core, config, threads and the subnormal mode.
   public static var runtimeDescription: [String: String] {
-    ["corename": coreName, "config": configString, "threads": String(threads)]
+    [
+      "corename": coreName, "config": configString, "threads": String(threads),
+      "subnormals": SubnormalMode.isFlushingOnThisThread ? "flushed" : "exact",
+    ]
   }
 }

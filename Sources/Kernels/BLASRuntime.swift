@@ -12,11 +12,14 @@ public struct BLASSettings: Codable, Hashable, Sendable {
   public var coreType: String?
   /// The number of BLAS threads.
   public var threads: Int
+  /// Whether subnormal floats are flushed to zero (`SubnormalMode`).
+  public var flushSubnormals: Bool
 
-  /// Settings with the given core type and thread count.
-  public init(coreType: String? = nil, threads: Int = 2) {
+  /// Settings with the given core type, thread count and subnormal mode.
+  public init(coreType: String? = nil, threads: Int = 2, flushSubnormals: Bool = true) {
     self.coreType = coreType
     self.threads = threads
+    self.flushSubnormals = flushSubnormals
   }
 }
 
@@ -62,7 +65,8 @@ public enum BLASRuntime {
         "cannot re-execute with OPENBLAS_CORETYPE=\(coreType): \(String(cString: strerror(errno)))")
   }
 
-  /// Sets the thread count and checks the kernel family; call after `relaunchIfNeeded`.
+  /// Sets the thread count and the subnormal mode and checks the kernel family; call after
+  /// `relaunchIfNeeded`, from the main thread, before the program starts other threads.
   public static func apply(_ settings: BLASSettings) throws {
     guard settings.threads >= 1 else {
       throw BLASSettingsError(
@@ -74,5 +78,10 @@ public enum BLASRuntime {
           + "\(BLAS.coreName); start a new process with OPENBLAS_CORETYPE set")
     }
     BLAS.setThreads(settings.threads)
+    if settings.flushSubnormals {
+      SubnormalMode.flushToZero()
+    } else {
+      SubnormalMode.computeExactly()
+    }
   }
 }

@@ -27,8 +27,7 @@ struct RegistryOptions: ParsableArguments {
     ).config
     try BLASRuntime.relaunchIfNeeded(
       coreType: config.blas.coreType, arguments: CommandLine.arguments)
-    try BLASRuntime.apply(
-      BLASSettings(coreType: config.blas.coreType, threads: config.blas.threads))
+    try BLASRuntime.apply(config.blas.settings)
   }
 
   func runner() -> Runner {

@@ -1,3 +1,5 @@
+import Kernels
+
 /// One run's fully resolved configuration: `Experiments/base.yaml`, then the profile, then the
 /// run's file, then `--set` overrides. Every key is documented in `Experiments/base.yaml`.
 ///
@@ -24,10 +26,18 @@ public struct BLASConfig: Codable, Equatable, Sendable {
   /// An `OPENBLAS_CORETYPE` name, or nil for the environment's choice.
   public var coreType: String?
   public var threads: Int
+  /// Flush subnormal floats to zero (`SubnormalMode`).
+  public var flushSubnormals: Bool
 
   enum CodingKeys: String, CodingKey {
     case coreType = "core_type"
     case threads
+    case flushSubnormals = "flush_subnormals"
+  }
+
+  /// The settings `BLASRuntime` applies to the process.
+  public var settings: BLASSettings {
+    BLASSettings(coreType: coreType, threads: threads, flushSubnormals: flushSubnormals)
   }
 }
 

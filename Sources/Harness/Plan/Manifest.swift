@@ -14,6 +14,8 @@ public struct Manifest: Codable, Equatable, Sendable {
   public var blasCore: String
   public var blasConfig: String
   public var blasThreads: Int
+  /// `flushed` when subnormal floats were flushed to zero, `exact` otherwise.
+  public var subnormals: String
   public var datasetFolder: String
   public var datasetFingerprint: String
   public var seed: UInt64
@@ -36,6 +38,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     case blasCore = "blas_core"
     case blasConfig = "blas_config"
     case blasThreads = "blas_threads"
+    case subnormals
     case datasetFolder = "dataset_folder"
     case datasetFingerprint = "dataset_fingerprint"
     case seed

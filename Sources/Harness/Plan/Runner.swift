@@ -93,6 +93,7 @@ public struct Runner {
       description: run.run.description, commit: Manifest.currentCommit(),
       build: "swift release, -march=x86-64-v3", blasCore: BLAS.coreName,
       blasConfig: BLAS.configString, blasThreads: BLAS.threads,
+      subnormals: SubnormalMode.isFlushingOnThisThread ? "flushed" : "exact",
       datasetFolder: run.dataFolder, datasetFingerprint: run.fingerprint,
       seed: run.run.config.seed, trainerFormat: RunID.trainerFormatVersion,
       steps: run.run.config.train.iterations, stepsThisProcess: steps,

@@ -90,6 +90,9 @@ public struct ModelConfig: Codable, Equatable, Sendable {
   /// Width and depth multipliers (1 = torchvision's network).
   public var widthMultiplier: Float
   public var depthMultiplier: Float
+  /// Whether the appearance backbone's last grid reduction runs at stride 1 with the blocks
+  /// after it dilated by 2, as the parsing stream's always does (F at twice the resolution).
+  public var appearanceDilated: Bool
   /// The descriptor the loss trains: `baseline`, `canpt`, `can`, `can6`, or `s1`...`s6`.
   public var descriptor: String
   /// How part features are pooled: `gap`, `gmp` or `mask_average`.
@@ -105,6 +108,7 @@ public struct ModelConfig: Codable, Equatable, Sendable {
     case backbone
     case widthMultiplier = "width_multiplier"
     case depthMultiplier = "depth_multiplier"
+    case appearanceDilated = "appearance_dilated"
     case descriptor
     case partPooling = "part_pooling"
     case parsingTrainable = "parsing_trainable"

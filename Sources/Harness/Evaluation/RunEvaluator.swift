@@ -6,11 +6,16 @@ import ReIDEval
 import TensorCore
 
 /// Evaluates a trained run: features of every readout on every test set, CMC and mAP, and
-/// re-ranked metrics for the descriptor the run trained; writes `eval.json`.
+/// re-ranked metrics for the descriptor the run trained; writes `eval.json`. A parsing run is
+/// evaluated on LIP's validation split instead (`ParsingEvaluator`).
 public enum RunEvaluator {
   /// Evaluates `run` from its `weights.h5`.
   public static func evaluate(_ run: PlannedRun, log: (String) -> Void) throws {
     let config = run.run.config
+    if config.train.task == "parsing" {
+      try ParsingEvaluator.evaluate(run, log: log)
+      return
+    }
     let slabs = ModelSlabs()
     let network = try ReIDNetwork.make(config.model, slabs)
     try WeightsFile.load(slabs, from: Trainer.weightsURL(run.directory).path)

@@ -17,12 +17,12 @@ public struct PlannedRun {
 
   /// Whether training finished (`manifest.json` says complete).
   public var isTrained: Bool { (try? Manifest.read(from: directory))?.complete == true }
-  /// Whether it has been evaluated (`eval.json`); parsing runs are never evaluated.
+  /// Whether it has been evaluated (`eval.json`: re-ID metrics, or LIP's for a parsing run).
   public var isEvaluated: Bool {
     FileManager.default.fileExists(atPath: directory.appendingPathComponent("eval.json").path)
   }
   /// Whether nothing is left to do.
-  public var isDone: Bool { isTrained && (run.config.train.task == "parsing" || isEvaluated) }
+  public var isDone: Bool { isTrained && isEvaluated }
   /// The step of the newest checkpoint, if any.
   public var checkpointStep: Int? {
     CheckpointStore(directory: directory.appendingPathComponent("checkpoints"), keep: 1)

@@ -59,10 +59,13 @@ public struct Runner {
     if !run.isTrained || !hasWeights(run) && !run.isEvaluated {
       try train(run, plan: plan)
     }
-    if run.run.config.train.task != "parsing", !run.isEvaluated, let evaluate {
-      log("\(run.run.name) [\(run.id)]: evaluating")
-      try evaluate(run)
-    }
+    try evaluateIfNeeded(run)
+  }
+
+  func evaluateIfNeeded(_ run: PlannedRun) throws {
+    guard !run.isEvaluated, let evaluate else { return }
+    log("\(run.run.name) [\(run.id)]: evaluating")
+    try evaluate(run)
   }
 
   func hasWeights(_ run: PlannedRun) -> Bool {
@@ -74,6 +77,7 @@ public struct Runner {
     for dependency in run.dependencies {
       guard let planned = plan[dependency] else { continue }
       if !(planned.isTrained && hasWeights(planned)) { try train(planned, plan: plan) }
+      try evaluateIfNeeded(planned)
       parsingWeights = Trainer.weightsURL(planned.directory)
     }
     try Self.makeWritableFolder(run.directory)

@@ -35,10 +35,8 @@ public enum StepTimer {
     let step: () throws -> Void
     let infer: () -> Void
     if parsing {
-      let stream = ParsingStream(
-        try ReIDNetwork.backboneSpec(config.model), prefix: "", slabs,
-        asppChannels: max(16, Int((256 * config.model.widthMultiplier).rounded())))
-      stream.backbone.initialize(slabs, using: &random)
+      let stream = try ReIDNetwork.parsingStream(config.model, slabs)
+      stream.initialize(slabs, using: &random)
       let optimizer = try OptimizerFactory.make(
         config.train, parameters: slabs.parameters, frozenPrefixes: frozen)
       let loss = PixelCrossEntropy()

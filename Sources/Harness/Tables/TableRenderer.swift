@@ -53,6 +53,9 @@ public struct TableRenderer {
         }.joined(separator: ", "),
       "- Trained at commit: \(commits.isEmpty ? "none yet" : commits.joined(separator: ", "))"
         + "; evaluated: \(dates.last ?? "not yet")",
+    ]
+    lines += parsingLines(runs.values.map(\.0))
+    lines += [
       "- Cells: ours / paper (ours − paper), in percent. Rows without a run are results the "
         + "paper quotes from the literature, shown as reported.",
       "",
@@ -78,6 +81,23 @@ public struct TableRenderer {
       lines.append(line)
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// One line per parsing run the table's runs start from: its LIP validation metrics, so a
+  /// reader can tell whether the part masks mean anything.
+  func parsingLines(_ runs: [PlannedRun]) -> [String] {
+    let names = Set(runs.flatMap(\.dependencies)).sorted()
+    return names.compactMap { name in
+      guard let run = plan[name] else { return nil }
+      guard let results = try? ParsingEvalResults.read(from: run.directory) else {
+        return "- Parsing stream `\(name)` (`\(run.id)`): not evaluated"
+      }
+      let m = results.metrics
+      return String(
+        format: "- Parsing stream `%@` (`%@`), LIP val at the logits' resolution: "
+          + "pixel accuracy %.1f, mean IoU %.1f", name, run.id, m.pixelAccuracy * 100,
+        m.meanIoU * 100)
+    }
   }
 
   var title: String {

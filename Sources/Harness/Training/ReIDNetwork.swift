@@ -30,7 +30,8 @@ enum ReIDNetwork {
     }
   }
 
-  /// The backbone a model configuration names (DenseNet takes the depth multiplier too).
+  /// The appearance backbone a model configuration names (DenseNet takes the depth multiplier
+  /// too). The parsing stream builds its dilated variant of the same spec.
   static func backboneSpec(_ model: ModelConfig) throws -> BackboneSpec {
     guard let family = BackboneFamily(rawValue: model.backbone) else {
       throw ConfigError(
@@ -38,8 +39,18 @@ enum ReIDNetwork {
         message: "'\(model.backbone)' is not one of densenet121, inception_v3")
     }
     return BackboneSpec(
-      family: family, width: Double(model.widthMultiplier),
+      family: family, dilated: model.appearanceDilated, width: Double(model.widthMultiplier),
       depth: family == .densenet121 ? Double(model.depthMultiplier) : 1)
+  }
+
+  /// ASPP's channels: DeepLab-v3's 256 scaled by the width multiplier (at least 16).
+  static func asppChannels(_ model: ModelConfig) -> Int {
+    max(16, Int((256 * model.widthMultiplier).rounded()))
+  }
+
+  /// The parsing stream a parsing run trains (parameter names without a prefix).
+  static func parsingStream(_ model: ModelConfig, _ slabs: ModelSlabs) throws -> ParsingStream {
+    ParsingStream(try backboneSpec(model), prefix: "", slabs, asppChannels: asppChannels(model))
   }
 
   /// The CAN configuration of a model configuration.
@@ -51,7 +62,7 @@ enum ReIDNetwork {
     }
     return CANConfig(
       backbone: try backboneSpec(model),
-      asppChannels: max(16, Int((256 * model.widthMultiplier).rounded())),
+      asppChannels: asppChannels(model),
       pixelAttention: model.descriptor != "canpt", preSigmoidNorm: model.attentionBNReLU,
       sharedAttention: model.attentionShared, partPooling: pooling,
       parsingTrainable: model.parsingTrainable)

@@ -42,12 +42,9 @@ public enum Trainer {
     let configText = try YAMLText.of(job.run.tree)
     switch config.train.task {
     case "parsing":
-      let spec = try ReIDNetwork.backboneSpec(config.model)
-      let stream = ParsingStream(
-        spec, prefix: "", slabs,
-        asppChannels: max(16, Int((256 * config.model.widthMultiplier).rounded())))
+      let stream = try ReIDNetwork.parsingStream(config.model, slabs)
       var initStream = streams["init"]
-      stream.backbone.initialize(slabs, using: &initStream)
+      stream.initialize(slabs, using: &initStream)
       streams["init"] = initStream
       try loadImageNet(config, into: slabs, prefixes: ["backbone."], log: job.log)
       return try trainParsing(

@@ -17,7 +17,8 @@ public struct CANModel: Sendable {
   public let parsing: ParsingStream
   /// Pixel-level attention: five blocks, one shared block, or none.
   public let attention: [SoftAttention]
-  let headRange: Range<Int>
+  /// The attention blocks' parameters in the slab.
+  let attentionRange: Range<Int>
 
   /// Everything a forward pass produces.
   public struct Output: Sendable {
@@ -35,9 +36,9 @@ public struct CANModel: Sendable {
   public init(_ config: CANConfig, _ slabs: ModelSlabs) {
     self.config = config
     appearance = Backbone(config.backbone, prefix: "appearance.", slabs)
-    let start = slabs.parameters.entries.count
     parsing = ParsingStream(
       config.backbone, prefix: "parsing.", slabs, asppChannels: config.asppChannels)
+    let start = slabs.parameters.entries.count
     let c = appearance.outputChannels
     let names =
       config.pixelAttention
@@ -47,20 +48,18 @@ public struct CANModel: Sendable {
         "attention.\($0)", slabs, channels: c, reduction: config.attentionReduction,
         preSigmoidNorm: config.preSigmoidNorm)
     }
-    headRange = start..<slabs.parameters.entries.count
+    attentionRange = start..<slabs.parameters.entries.count
   }
 
   /// The attention block of part k (0-based).
   func attentionBlock(_ k: Int) -> SoftAttention { attention[config.sharedAttention ? 0 : k] }
 
-  /// Draws every parameter: torchvision's schemes for both backbones, and for ASPP, the
-  /// classifier and the attention blocks kaiming-normal convolutions, BN 1 and 0, biases 0.
+  /// Draws every parameter: the streams' own schemes (`ParsingStream.initialize`), and for
+  /// the attention blocks kaiming-normal convolutions, BN 1 and 0, biases 0.
   public func initialize(_ slabs: ModelSlabs, using stream: inout RandomStream) {
     appearance.initialize(slabs, using: &stream)
-    parsing.backbone.initialize(slabs, using: &stream)
-    let rest = Array(headRange).filter { !parsing.backbone.parameterRange.contains($0) }
-    for index in rest {
-      DenseNetBuilder.initialize(slabs, range: index..<(index + 1), using: &stream)
-    }
+    parsing.initialize(slabs, using: &stream)
+    DenseNetBuilder.initialize(
+      slabs, range: attentionRange, using: &stream)
   }
 }

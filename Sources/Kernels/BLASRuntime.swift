@@ -7,6 +7,11 @@
 /// Both change the bits of every sgemm (docs/blas.md), so a run's config names them and its
 /// manifest and checkpoints record what the process really got.
 public struct BLASSettings: Codable, Hashable, Sendable {
+  /// The project's kernel family (`Experiments/base.yaml`): OpenBLAS's AVX2 + FMA kernels,
+  /// which run on every CPU this package is compiled for (x86-64-v3), so results repeat
+  /// across machines (docs/blas.md).
+  public static let defaultCoreType = "Haswell"
+
   /// An `OPENBLAS_CORETYPE` value (`Haswell`, `Zen`, `SkylakeX`, `Cooperlake`, ...), or nil to
   /// keep what the environment and OpenBLAS's detection chose.
   public var coreType: String?

@@ -15,7 +15,7 @@ struct ReIDBench: ParsableCommand {
     help: ArgumentHelp(
       "OpenBLAS kernel family (OPENBLAS_CORETYPE) to run under, as base.yaml's default; "
         + "'env' keeps the environment's choice."))
-  var coreType = "Haswell"
+  var coreType = BLASSettings.defaultCoreType
 
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3

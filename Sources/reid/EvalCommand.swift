@@ -37,12 +37,10 @@ struct EvalCommand: ParsableCommand {
   @Flag(help: "Print one JSON object instead of text.")
   var json = false
 
-  @Option(help: "BLAS and evaluation threads.")
-  var threads = 2
+  @OptionGroup var blas: BLASOptions
 
   func validate() throws {
     guard maxRank >= 1 else { throw ValidationError("--max-rank must be at least 1") }
-    guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     do {
       try ReRankingOptions(k1: k1, k2: k2, lambda: lambda).validate()
     } catch {
@@ -51,7 +49,8 @@ struct EvalCommand: ParsableCommand {
   }
 
   func run() throws {
-    BLAS.setThreads(threads)
+    try blas.apply()
+    let threads = blas.threads
     let file = try FeatureFile.read(from: features)
     let distances: Tensor
     if rerank {

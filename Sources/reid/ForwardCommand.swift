@@ -31,11 +31,10 @@ struct ForwardCommand: ParsableCommand {
   @Option(help: "Images per forward pass.")
   var batchSize = 16
 
-  @Option(help: "BLAS threads.")
-  var threads = 2
+  @OptionGroup var blas: BLASOptions
 
   func run() throws {
-    BLAS.setThreads(threads)
+    try blas.apply()
     let architecture = try ModelArchitecture(parsing: arch)
     let model = architecture.instantiate()
     try WeightsFile.load(model.slabs, from: weights)

@@ -54,8 +54,8 @@ final class RegistryTests: XCTestCase {
     XCTAssertEqual(can.config.initialization.parsingRun, "parsing-densenet")
     let parsing = try registry.resolve(run: "parsing-inception", profile: "ci")
     XCTAssertEqual(parsing.config.train.schedule.decay, "poly")
-    XCTAssertEqual(parsing.config.train.iterations, 600)
-    XCTAssertEqual(parsing.config.train.optimizer.lr, 0.01)
+    XCTAssertEqual(parsing.config.train.iterations, 1000)
+    XCTAssertEqual(parsing.config.train.optimizer.lr, 0.003)
   }
 
   /// base.yaml is the schema: it must list exactly the keys the typed configuration has.

@@ -210,9 +210,12 @@ public struct EvalConfig: Codable, Equatable, Sendable {
   public var rerankLambda: Float
   /// CMC ranks reported.
   public var maxRank: Int
+  /// Write the trained readout's features of each test set as a feature file.
+  public var saveFeatures: Bool
 
   enum CodingKeys: String, CodingKey {
     case datasets, flip, normalize, batch
+    case saveFeatures = "save_features"
     case rerankK1 = "rerank_k1"
     case rerankK2 = "rerank_k2"
     case rerankLambda = "rerank_lambda"

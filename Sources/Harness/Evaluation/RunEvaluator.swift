@@ -52,6 +52,14 @@ public enum RunEvaluator {
         }
         byReadout[readout.tableName] = ReadoutMetrics(plain: metrics(plain), rerank: rerank)
       }
+      if config.eval.saveFeatures, var q = query[trained], var g = gallery[trained] {
+        q.paths = dataset.query.map(\.path)
+        g.paths = dataset.gallery.map(\.path)
+        let url = featuresURL(run.directory, dataset: name, readout: trained)
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FeatureFile(query: q, gallery: g).write(to: url.path)
+      }
       datasets[name] = byReadout
       if let m = byReadout[trained.tableName]?.plain {
         log(
@@ -65,6 +73,11 @@ public enum RunEvaluator {
       rerank: ["k1": Double(options.k1), "k2": Double(options.k2), "lambda": options.lambda],
       datasets: datasets, finished: ISO8601DateFormatter().string(from: Date())
     ).write(to: run.directory)
+  }
+
+  /// Where the features of `readout` on `dataset` are saved (`eval.save_features`).
+  public static func featuresURL(_ directory: URL, dataset: String, readout: Readout) -> URL {
+    directory.appendingPathComponent("features/\(dataset)-\(readout.tableName).h5")
   }
 
   static func metrics(_ result: EvaluationResult) -> Metrics {

@@ -11,12 +11,14 @@ public struct GradientCheckResult: CustomStringConvertible {
   public var worstRatio = 0.0
   /// How many scalars were checked.
   public var checked = 0
+  /// How many were skipped because the loss has a kink within ±epsilon of them.
+  public var kinks = 0
 
   /// Whether every checked derivative was within tolerance.
   public var passed: Bool { worstRatio <= 1 }
 
   public var description: String {
-    "checked \(checked), worst at \(worstIndex): analytic \(worstAnalytic) vs numeric "
+    "checked \(checked)\(kinks > 0 ? " (\(kinks) kinks skipped)" : ""), worst at \(worstIndex): analytic \(worstAnalytic) vs numeric "
       + "\(worstNumeric) (\(worstRatio)x tolerance)"
   }
 }
@@ -37,16 +39,22 @@ public enum GradientChecker {
   ///   - epsilon: the perturbation.
   ///   - relativeTolerance, absoluteTolerance: |a - n| <= abs + rel * max(|a|, |n|).
   ///   - maxChecks: at most this many scalars, spread evenly, are checked.
+  ///   - skipKinks: skip a scalar whose one-sided differences disagree beyond the tolerance: a
+  ///     ReLU or max switching inside ±epsilon, where no central difference is meaningful.
   ///   - loss: evaluates the scalar loss from the current `values`.
   public static func check(
     values: UnsafeMutableBufferPointer<Float>, analytic: [Float], epsilon: Float = 1e-2,
     relativeTolerance: Double = 1e-2, absoluteTolerance: Double = 1e-3, maxChecks: Int = 300,
-    loss: () -> Double
+    skipKinks: Bool = false, loss: () -> Double
   ) -> GradientCheckResult {
     checkPrecondition(
       analytic.count == values.count,
       "GradientChecker: \(analytic.count) analytic derivatives for \(values.count) values")
     var result = GradientCheckResult()
+    let base = skipKinks ? loss() : 0
+    func tolerance(_ a: Double, _ b: Double) -> Double {
+      absoluteTolerance + relativeTolerance * max(abs(a), abs(b))
+    }
     let step = max(1, values.count / maxChecks)
     for i in stride(from: 0, to: values.count, by: step) {
       let saved = values[i]
@@ -55,9 +63,19 @@ public enum GradientChecker {
       values[i] = saved - epsilon
       let minus = loss()
       values[i] = saved
-      let numeric = (plus - minus) / (Double(values[i] + epsilon) - Double(values[i] - epsilon))
+      let (up, down) = (
+        Double(saved + epsilon) - Double(saved), Double(saved) - Double(saved - epsilon)
+      )
+      if skipKinks {
+        let (right, left) = ((plus - base) / up, (base - minus) / down)
+        if abs(right - left) > tolerance(right, left) {
+          result.kinks += 1
+          continue
+        }
+      }
+      let numeric = (plus - minus) / (up + down)
       let a = Double(analytic[i])
-      let allowed = absoluteTolerance + relativeTolerance * max(abs(a), abs(numeric))
+      let allowed = tolerance(a, numeric)
       let ratio = abs(a - numeric) / allowed
       result.checked += 1
       if ratio > result.worstRatio || result.worstIndex < 0 {

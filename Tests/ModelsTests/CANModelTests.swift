@@ -42,8 +42,12 @@ final class CANModelTests: XCTestCase {
   /// every parameter: both streams, ASPP, the five attention blocks. Inference mode: through
   /// training-mode batch norms of 2 images at 2x1 pixels the loss is too curved for float32
   /// central differences; the training-mode pieces are checked against PyTorch instead.
+  ///
+  /// The pre-sigmoid ReLU of the attention blocks leaves channels just below zero in these
+  /// tiny maps, and a ±1e-3 step of their BN bias crosses the kink; such points are skipped
+  /// (they are counted, and must stay a few).
   func testWholeModelGradients() {
-    for pooling in [PartPooling.average, .max] {
+    for pooling in [PartPooling.average, .max, .maskAverage] {
       let (model, slabs) = tinyModel(partPooling: pooling)
       let mode = LayerMode.inference
       let x = Fixtures.uniform([2, 64, 32, 3], seed: 1)
@@ -57,14 +61,16 @@ final class CANModelTests: XCTestCase {
       model.backward(upstream, input: x, cache: cache, slabs)
       let analytic = Array(slabs.parameters.allGradients)
       let result = GradientChecker.check(
-        values: slabs.parameters.allValues, analytic: analytic, epsilon: 1e-3, maxChecks: 400
+        values: slabs.parameters.allValues, analytic: analytic, epsilon: 1e-3, maxChecks: 400,
+        skipKinks: true
       ) {
         let (o, _) = model.forward(x, mode: mode, slabs)
         return upstream.reduce(0.0) { sum, entry in
           sum + GradientChecker.dot(o.readouts[entry.key] ?? entry.value, entry.value)
         }
       }
-      XCTAssert(result.passed && result.checked > 300, "\(pooling) \(mode): \(result)")
+      XCTAssert(
+        result.passed && result.checked > 300 && result.kinks <= 8, "\(pooling) \(mode): \(result)")
       print("CAN gradient check, \(pooling) pooling, \(mode): \(result)")
     }
   }

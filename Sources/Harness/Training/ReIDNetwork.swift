@@ -55,10 +55,11 @@ enum ReIDNetwork {
 
   /// The CAN configuration of a model configuration.
   static func canConfig(_ model: ModelConfig) throws -> CANConfig {
-    guard let pooling = ["gap": PartPooling.average, "gmp": .max][model.partPooling] else {
+    let poolings = ["gap": PartPooling.average, "gmp": .max, "mask_average": .maskAverage]
+    guard let pooling = poolings[model.partPooling] else {
       throw ConfigError(
         file: "config", keyPath: "model.part_pooling",
-        message: "'\(model.partPooling)' is not one of gap, gmp")
+        message: "'\(model.partPooling)' is not one of gap, gmp, mask_average")
     }
     return CANConfig(
       backbone: try backboneSpec(model),

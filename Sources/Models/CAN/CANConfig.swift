@@ -4,6 +4,10 @@ public enum PartPooling: String, Sendable, Hashable, Codable {
   case average
   /// Global max pooling.
   case max
+  /// The mask-weighted mean (SPReID): sum over pixels of the attended part map, divided by
+  /// the sum of the part's mask (plus 1e-6 of the pixel count, so an absent part stays
+  /// finite).
+  case maskAverage = "mask_average"
 }
 
 /// The CAN model's choices (DESIGN.md section 2); paper ambiguities are settled here.

@@ -14,6 +14,7 @@ extension CANModel {
     var dF = Tensor(shape: f.shape)
     var dAttended = cache.attended.map { Tensor(shape: $0.shape) }
     var dParts = cache.parts.map { Tensor(shape: $0.shape) }
+    var dMasks = cache.partMasks.map { Tensor(shape: $0.shape) }
     let gap = GlobalAvgPool2D()
     for (readout, g) in gradients {
       checkPrecondition(
@@ -26,11 +27,13 @@ extension CANModel {
       case .s6, .baseline: gap.backward(blocks[0], into: &dF)
       case .s1, .s2, .s3, .s4, .s5:
         let k = [Readout.s1, .s2, .s3, .s4, .s5].firstIndex(of: readout) ?? 0
-        partPoolBackward(blocks[0], part: k, cache: cache, into: &dAttended[k])
+        partPoolBackward(
+          blocks[0], part: k, cache: cache, into: &dAttended[k], mask: &dMasks[k])
       case .can6:
         gap.backward(blocks[0], into: &dF)
         for k in 0..<5 {
-          partPoolBackward(blocks[k + 1], part: k, cache: cache, into: &dAttended[k])
+          partPoolBackward(
+            blocks[k + 1], part: k, cache: cache, into: &dAttended[k], mask: &dMasks[k])
         }
       case .can:
         gap.backward(blocks[0], into: &dF)
@@ -57,7 +60,6 @@ extension CANModel {
         TensorOps.accumulate(into: &dParts[k], from: dAttended[k])
       }
     }
-    var dMasks = cache.partMasks.map { Tensor(shape: $0.shape) }
     for k in 0..<5 {
       BroadcastMultiply().backward(
         dParts[k], a: f, b: cache.partMasks[k], intoA: &dF, intoB: &dMasks[k])
@@ -74,11 +76,32 @@ extension CANModel {
     appearance.features.backward(dF, input: x, cache: cache.appearance, into: &none, slabs)
   }
 
-  /// d(attended part k) += the gradient of its S_{k+1} readout pooling.
-  func partPoolBackward(_ g: Tensor, part k: Int, cache: Cache, into dx: inout Tensor) {
+  /// d(attended part k) += the gradient of its S_{k+1} readout pooling; with mask-average
+  /// pooling d(mask k) += the gradient through its denominator as well.
+  ///
+  /// g: (N, C); dx: (N, h, w, C); dMask: (N, h, w, 1).
+  func partPoolBackward(
+    _ g: Tensor, part k: Int, cache: Cache, into dx: inout Tensor, mask dMask: inout Tensor
+  ) {
     switch config.partPooling {
     case .average: GlobalAvgPool2D().backward(g, into: &dx)
     case .max: GlobalMaxPool2D().backward(g, cache: cache.partPoolCaches[k], into: &dx)
+    case .maskAverage:
+      // S = GAP(x) s with s = 1 / (mean(m) + eps): dx += GAP'(g s), and every pixel of the
+      // mask gets d mean(m) = -(g . S) s / (h w).
+      let scales = cache.partMaskScales[k]
+      GlobalAvgPool2D().backward(Self.scaleRows(g, by: scales), into: &dx)
+      let s = cache.output.readouts[[Readout.s1, .s2, .s3, .s4, .s5][k]] ?? g
+      let (n, c) = (g.shape[0], g.shape[1])
+      let pixels = dMask.count / n
+      dMask.withUnsafeMutablePointer { dm in
+        for i in 0..<n {
+          var dot: Float = 0
+          for j in 0..<c { dot += g[flat: i * c + j] * s[flat: i * c + j] }
+          let d = -dot * scales[i] / Float(pixels)
+          for p in 0..<pixels { dm[i * pixels + p] += d }
+        }
+      }
     }
   }
 

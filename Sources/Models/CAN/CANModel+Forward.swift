@@ -14,6 +14,8 @@ extension CANModel {
     var attended: [Tensor]
     /// S1..S5's global max pool caches (max part pooling only).
     var partPoolCaches: [GlobalMaxPoolCache]
+    /// S1..S5's per-image 1 / (mean mask + 1e-6) (mask-average part pooling only).
+    var partMaskScales: [[Float]]
     /// CAN's max fusion over attended parts 2..5: the part each maximum came from, and the
     /// parts' pooling caches; the same for CANpt over the unattended parts.
     var fusedFrom: [Int]
@@ -47,6 +49,7 @@ extension CANModel {
     let s6 = gap.forward(f)
     var pooled: [Tensor] = []
     var partMax: [GlobalMaxPoolCache] = []
+    var partMaskScales: [[Float]] = []
     for k in 0..<5 {
       switch config.partPooling {
       case .average: pooled.append(gap.forward(attended[k]))
@@ -54,6 +57,10 @@ extension CANModel {
         let (y, c) = GlobalMaxPool2D().forward(attended[k])
         pooled.append(y)
         partMax.append(c)
+      case .maskAverage:
+        let scales = Self.maskScales(partMasks[k])
+        pooled.append(Self.scaleRows(gap.forward(attended[k]), by: scales))
+        partMaskScales.append(scales)
       }
     }
     let (fused, fusedFrom, fusedCaches) = Self.fusedMax(attended[1...4])
@@ -77,6 +84,7 @@ extension CANModel {
       appearance: appearanceCache, parsing: config.parsingTrainable ? parsingCache : nil,
       masks: masksCache, partMasks: partMasks, parts: parts, attention: attentionCaches,
       attentionMaps: attentionMaps, attended: attended, partPoolCaches: partMax,
+      partMaskScales: partMaskScales,
       fusedFrom: fusedFrom, fusedCaches: fusedCaches, rawFusedFrom: rawFusedFrom,
       rawFusedCaches: rawCaches, output: output)
     return (output, cache)
@@ -99,6 +107,26 @@ extension CANModel {
       }
     }
     return (fused, from, pooled.map(\.cache))
+  }
+
+  /// Per image, 1 / (mean of mask + 1e-6): mask (N, h, w, 1). GAP(x) times this is the
+  /// mask-weighted mean sum(x) / (sum(mask) + 1e-6 h w).
+  static func maskScales(_ mask: Tensor) -> [Float] {
+    let n = mask.shape[0]
+    let pixels = mask.count / max(1, n)
+    return mask.withUnsafePointer { p in
+      (0..<n).map { i in
+        var sum: Float = 0
+        for j in 0..<pixels { sum += p[i * pixels + j] }
+        return 1 / (sum / Float(pixels) + 1e-6)
+      }
+    }
+  }
+
+  /// x (N, D) with row i multiplied by scales[i].
+  static func scaleRows(_ x: Tensor, by scales: [Float]) -> Tensor {
+    let d = x.shape[1]
+    return Tensor(shape: x.shape) { x[flat: $0] * scales[$0 / d] }
   }
 
   /// (N, C_i) vectors side by side: (N, sum C_i).

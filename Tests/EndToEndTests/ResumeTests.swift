@@ -9,7 +9,7 @@ final class ResumeTests: XCTestCase {
   func finalDigest(_ results: URL) throws -> String {
     let runs = try FileManager.default.contentsOfDirectory(
       at: results.appendingPathComponent("runs"), includingPropertiesForKeys: nil)
-    let can = try runs.first {
+    let can = runs.first {
       (try? String(contentsOf: $0.appendingPathComponent("config.yaml"), encoding: .utf8))?
         .contains("descriptor: can\n") == true
     }.map { $0.appendingPathComponent("checkpoints/step-000020.h5") }

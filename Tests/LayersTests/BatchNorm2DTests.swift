@@ -68,11 +68,11 @@ final class BatchNorm2DTests: XCTestCase {
         let frozen = ParameterSlab(hasGradients: false)
         for e in buffers.entries { _ = frozen.register(e.name, shape: e.shape) }
         let loss = { (input: Tensor) -> Double in
-          frozen.allValues.update(fromContentsOf: buffers.allValues)
+          _ = frozen.allValues.update(fromContentsOf: buffers.allValues)
           let (y, _) = bn.forward(input, mode: mode, parameters: parameters, buffers: frozen)
           return GradientChecker.dot(y, self.upstream(shape))
         }
-        frozen.allValues.update(fromContentsOf: buffers.allValues)
+        _ = frozen.allValues.update(fromContentsOf: buffers.allValues)
         let (_, cache) = bn.forward(x, mode: mode, parameters: parameters, buffers: frozen)
         var dx: Tensor? = Tensor(shape: shape)
         bn.backward(

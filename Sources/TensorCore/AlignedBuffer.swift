@@ -7,7 +7,8 @@
 /// A fixed-size, 64-byte aligned, zero-initialized buffer of `Float`, owned by reference.
 ///
 /// This is the only place the project allocates tensor memory. The alignment matches an
-/// AVX-512 register and a cache line, so SIMD loads and sgemm panels never split lines.
+/// AVX-512 register and a cache line, so SIMD loads and sgemm panels never split lines. Large
+/// blocks are recycled through `BufferPool` when it is enabled.
 public final class AlignedBuffer: @unchecked Sendable {
   /// The alignment of every buffer, in bytes.
   public static let alignment = 64
@@ -22,12 +23,8 @@ public final class AlignedBuffer: @unchecked Sendable {
   public init(count: Int) {
     checkPrecondition(count >= 0, "AlignedBuffer: negative count \(count)")
     self.count = count
-    var raw: UnsafeMutableRawPointer? = nil
-    let bytes = max(count, 1) * MemoryLayout<Float>.stride
-    let status = posix_memalign(&raw, AlignedBuffer.alignment, bytes)
-    guard status == 0, let raw else {
-      fatalError("AlignedBuffer: cannot allocate \(bytes) bytes (posix_memalign \(status))")
-    }
+    let bytes = Self.bytes(count)
+    let raw = BufferPool.shared.take(bytes: bytes) ?? Self.allocate(bytes)
     memset(raw, 0, bytes)
     baseAddress = raw.bindMemory(to: Float.self, capacity: max(count, 1))
   }
@@ -38,7 +35,22 @@ public final class AlignedBuffer: @unchecked Sendable {
     baseAddress.update(from: other.baseAddress, count: count)
   }
 
-  deinit { free(baseAddress) }
+  deinit {
+    if !BufferPool.shared.keep(baseAddress, bytes: Self.bytes(count)) { free(baseAddress) }
+  }
+
+  /// The bytes a buffer of `count` scalars occupies (at least one scalar's).
+  static func bytes(_ count: Int) -> Int { max(count, 1) * MemoryLayout<Float>.stride }
+
+  /// `bytes` fresh bytes at the alignment.
+  static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
+    var raw: UnsafeMutableRawPointer? = nil
+    let status = posix_memalign(&raw, AlignedBuffer.alignment, bytes)
+    guard status == 0, let raw else {
+      fatalError("AlignedBuffer: cannot allocate \(bytes) bytes (posix_memalign \(status))")
+    }
+    return raw
+  }
 
   /// The storage as a buffer pointer.
   public var buffer: UnsafeMutableBufferPointer<Float> {

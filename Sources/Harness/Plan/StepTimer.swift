@@ -21,6 +21,8 @@ public enum StepTimer {
 
   /// Measures `run`'s network.
   public static func measure(_ run: ResolvedRun, steps: Int = 2) throws -> Estimate {
+    BufferPool.shared.enable(capacityBytes: BufferPool.trainingCapacityBytes)
+    defer { BufferPool.shared.enable(capacityBytes: 0) }
     let config = run.config
     let slabs = ModelSlabs()
     var random = RandomStream(seed: config.seed, name: "plan")

@@ -34,6 +34,8 @@ public enum Trainer {
   public static func train(_ job: TrainingJob) throws -> Int {
     let config = job.run.config
     StopSignal.install()
+    BufferPool.shared.enable(capacityBytes: BufferPool.trainingCapacityBytes)
+    defer { BufferPool.shared.enable(capacityBytes: 0) }
     let slabs = ModelSlabs()
     var streams = RandomStreams(seed: config.seed)
     let store = CheckpointStore(

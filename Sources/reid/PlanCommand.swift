@@ -22,8 +22,10 @@ struct PlanCommand: ParsableCommand {
     let registry = options.registry
     let names =
       registry.tableNames.contains(name) ? try registry.table(name).runNames : [name]
-    let plan = try options.runner().plan(names, requireData: false)
+    // First: a different kernel family re-executes the program, and planning again would
+    // repeat every warning.
     try options.applyBLAS()
+    let plan = try options.runner().plan(names, requireData: false)
     var totalSeconds = 0.0
     var peak = 0
     for run in plan.runs {

@@ -24,7 +24,7 @@ enum ReidProcess {
     Process, Pipe, Pipe
   ) {
     guard FileManager.default.isExecutableFile(atPath: executable.path) else {
-      throw XCTSkipFailure(message: "reid is not built at \(executable.path); run make test")
+      throw MissingTestInput(message: "reid is not built at \(executable.path); run make test")
     }
     let process = Process()
     process.executableURL = executable
@@ -63,7 +63,7 @@ enum ReidProcess {
 }
 
 /// A failure raised where a test cannot run at all.
-struct XCTSkipFailure: Error, CustomStringConvertible {
+struct MissingTestInput: Error, CustomStringConvertible {
   var message: String
   var description: String { message }
 }

@@ -41,7 +41,9 @@ struct Golden {
   static func path(_ name: String) throws -> String {
     guard
       let url = Bundle.module.url(forResource: name, withExtension: "h5", subdirectory: "Fixtures")
-    else { throw XCTSkip("fixture \(name).h5 is missing from the test bundle") }
+    else {
+      throw MissingTestInput(message: "fixture \(name).h5 is missing from the test bundle")
+    }
     return url.path
   }
 
@@ -89,4 +91,10 @@ struct Golden {
     }
     self.reranked = reranked
   }
+}
+
+/// Something a test needs is absent: the test fails (it is never skipped).
+struct MissingTestInput: Error, CustomStringConvertible {
+  var message: String
+  var description: String { message }
 }

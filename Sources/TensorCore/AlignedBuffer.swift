@@ -20,19 +20,24 @@ public final class AlignedBuffer: @unchecked Sendable {
   public let baseAddress: UnsafeMutablePointer<Float>
 
   /// Allocates `count` zeroed scalars.
-  public init(count: Int) {
+  public convenience init(count: Int) {
+    self.init(uninitialized: count)
+    memset(baseAddress, 0, Self.bytes(count))
+  }
+
+  /// Allocates a copy of `other` (written once, not zeroed first).
+  public convenience init(copying other: AlignedBuffer) {
+    self.init(uninitialized: other.count)
+    baseAddress.update(from: other.baseAddress, count: count)
+  }
+
+  /// Allocates `count` scalars whose contents are garbage until written.
+  init(uninitialized count: Int) {
     checkPrecondition(count >= 0, "AlignedBuffer: negative count \(count)")
     self.count = count
     let bytes = Self.bytes(count)
     let raw = BufferPool.shared.take(bytes: bytes) ?? Self.allocate(bytes)
-    memset(raw, 0, bytes)
     baseAddress = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-  }
-
-  /// Allocates a copy of `other`.
-  public convenience init(copying other: AlignedBuffer) {
-    self.init(count: other.count)
-    baseAddress.update(from: other.baseAddress, count: count)
   }
 
   deinit {

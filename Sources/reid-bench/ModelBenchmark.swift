@@ -33,9 +33,6 @@ struct ModelBenchmark {
   }
 
   func run() throws {
-    // As the trainer does: recycle the large activations of one step in the next.
-    BufferPool.shared.enable(capacityBytes: BufferPool.trainingCapacityBytes)
-    defer { BufferPool.shared.enable(capacityBytes: 0) }
     let peak = Self.sgemmGFLOPS()
     print(
       "\n## Whole-model training steps (triplet loss, SGD; raw sgemm \(Format.number(peak)) GFLOPS)\n"
@@ -61,6 +58,11 @@ struct ModelBenchmark {
   func step(_ name: String, height: Int, width: Int, batch: Int) throws -> (
     Double, Double, String
   ) {
+    // As the trainer does: recycle the large activations of one step in the next. A fresh
+    // pool per shape: blocks kept from the previous model's sizes would fill the capacity and
+    // leave this one page-faulting (inception_v3 748x246 after densenet121 ran 1.4x slower).
+    BufferPool.shared.enable(capacityBytes: BufferPool.trainingCapacityBytes)
+    defer { BufferPool.shared.enable(capacityBytes: 0) }
     let slabs = ModelSlabs()
     let backbone = Backbone(try BackboneSpec(parsing: name), slabs)
     var stream = RandomStream(seed: 1, name: "init")

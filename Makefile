@@ -45,12 +45,20 @@ bench: check-deps
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) reid-bench
 
 ## bench-compare: whole-model training steps, ours then PyTorch (scripts/bench_pytorch.py,
-## needs torch and torchvision) back to back, and the ratio ours / PyTorch per shape.
+## needs torch and torchvision) back to back, and the ratio ours / PyTorch per shape. Ours
+## runs under each OpenBLAS kernel family of BENCH_CORE_TYPES: Haswell (the tables' pinned
+## default) and, on a CPU with AVX-512 (which PyTorch's oneDNN uses), SkylakeX.
 BENCH_SHAPES ?= 256x128x8,748x246x13
+BENCH_CORE_TYPES ?= Haswell $(if $(shell grep -m1 -ow avx512f /proc/cpuinfo 2>/dev/null),SkylakeX)
 bench-compare: check-deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product reid-bench
-	$(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --only models --model-shapes $(BENCH_SHAPES) | tee .build/bench-models.txt
-	cd scripts && python3 bench_pytorch.py --shapes $(BENCH_SHAPES) --compare ../.build/bench-models.txt
+	set -e; for core in $(BENCH_CORE_TYPES); do \
+	  $(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --core-type $$core --only models \
+	    --model-shapes $(BENCH_SHAPES) > .build/bench-models-$$core.txt; \
+	  cat .build/bench-models-$$core.txt; \
+	done
+	cd scripts && python3 bench_pytorch.py --shapes $(BENCH_SHAPES) \
+	  $(foreach core,$(BENCH_CORE_TYPES),--compare ../.build/bench-models-$(core).txt)
 
 ## table1, table2, table3: train and evaluate what the table needs (cached runs are
 ## skipped, interrupted ones resume), then write $(RESULTS)/tableN.md.

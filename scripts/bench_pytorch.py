@@ -3,13 +3,15 @@
 training step in PyTorch 2.13 CPU, channels_last, 2 threads.
 
     python3 scripts/bench_pytorch.py [--shapes 256x128x8,748x246x13] [--steps 2]
-    python3 scripts/bench_pytorch.py --compare OURS.txt   # also prints ours ÷ PyTorch
+    python3 scripts/bench_pytorch.py --compare OURS.txt [--compare OURS2.txt]
+                                        # also prints ours ÷ PyTorch, per file
 
 A step is: zero grads, torchvision densenet121 features + ReLU (or inception_v3 up to
 Mixed_7c) in training mode, global average pool, batch-hard triplet loss (margin 0.1,
 Euclidean, labels 0,0,1,1,...), backward, SGD (momentum 0.9, weight decay 5e-4). Prints
 `RESULT <model> <H>x<W>x<N> <img/s>` lines as reid-bench does; --compare reads reid-bench's
-output and prints the ratio for each shape.
+output (one file per OpenBLAS kernel family it ran under) and prints the ratio for each
+shape and family.
 """
 
 import argparse
@@ -71,25 +73,29 @@ def main():
     parser.add_argument("--shapes", default="256x128x8,748x246x13")
     parser.add_argument("--steps", type=int, default=2)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--compare", help="reid-bench output to divide by these results")
+    parser.add_argument("--compare", action="append", default=[],
+                        help="reid-bench output to divide by these results (repeatable)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     models = import_torchvision_models()
-    ours = {}
-    if args.compare:
-        for line in open(args.compare):
+    ours = {}  # (model, shape) -> [(kernel family, img/s)]
+    for path in args.compare:
+        family = "?"
+        for line in open(path):
+            if line.startswith("BLAS core "):
+                family = line.split()[2].rstrip(",")
             if line.startswith("RESULT "):
                 _, model, shape, rate = line.split()
-                ours[(model, shape)] = float(rate)
+                ours.setdefault((model, shape), []).append((family, float(rate)))
     print(f"# PyTorch {torch.__version__}, {torch.get_num_threads()} threads, channels_last")
     for name in args.models.split(","):
         for shape in args.shapes.split(","):
             h, w, n = (int(v) for v in shape.split("x"))
             rate = n / step_time(name, h, w, n, args.steps, models)
             print(f"RESULT {name} {shape} {rate}")
-            if (name, shape) in ours:
-                print(f"  {name} {shape}: ours {ours[(name, shape)]:.2f} img/s, PyTorch "
-                      f"{rate:.2f} img/s, ours / PyTorch = {ours[(name, shape)] / rate:.2f}")
+            for family, our_rate in ours.get((name, shape), []):
+                print(f"  {name} {shape}: ours ({family}) {our_rate:.2f} img/s, PyTorch "
+                      f"{rate:.2f} img/s, ours / PyTorch = {our_rate / rate:.2f}")
 
 
 if __name__ == "__main__":

@@ -91,9 +91,8 @@ public struct BatchNorm2D: Sendable {
       scale[c] = gamma[c] * invStd[c]
       shift[c] = beta[c] - mean[c] * scale[c]
     }
-    var y = Tensor(shape: x.shape)
-    x.withUnsafePointer { px in
-      y.withUnsafeMutablePointer { py in
+    let y = Tensor(shape: x.shape) { py in
+      x.withUnsafePointer { px in
         BatchNormKernels.affine(
           px, rows: m, channels: channels, scale: scale, shift: shift, output: py)
       }

@@ -57,15 +57,12 @@ public struct Conv2D: Sendable {
   /// x: (N, H, W, Cin) -> y: (N, Ho, Wo, Cout).
   public func forward(_ x: Tensor, _ parameters: ParameterSlab) -> Tensor {
     let g = geometry(for: x.shape)
-    var y = Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, outputChannels])
     let w = parameters.valuePointer(weight)
     let b = bias.map { UnsafePointer(parameters.valuePointer($0)) }
-    x.withUnsafePointer { px in
-      y.withUnsafeMutablePointer { py in
-        Convolution.forward(px, weight: w, bias: b, g, output: py)
-      }
+    // Every GEMM of the forward pass runs with beta 0: it writes all of y.
+    return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, outputChannels]) { py in
+      x.withUnsafePointer { px in Convolution.forward(px, weight: w, bias: b, g, output: py) }
     }
-    return y
   }
 
   /// Accumulates the gradients of the weight and bias (into `parameters`) and, when

@@ -10,12 +10,10 @@ public struct ReLU: Sendable, Hashable {
 
   /// y = max(x, 0). x: any shape -> y: same shape.
   public func forward(_ x: Tensor) -> Tensor {
-    var y = Tensor(shape: x.shape)
     let count = x.count
-    x.withUnsafePointer { px in
-      y.withUnsafeMutablePointer { ElementwiseKernels.reluForward(px, $0, count: count) }
+    return Tensor(shape: x.shape) { py in
+      x.withUnsafePointer { px in ElementwiseKernels.reluForward(px, py, count: count) }
     }
-    return y
   }
 
   /// dx += dy where y > 0, from the forward output y. y, dy, dx: same shape.

@@ -14,6 +14,20 @@ public struct Tensor: Sendable, CustomStringConvertible {
     if value != 0 { storage.buffer.update(repeating: value) }
   }
 
+  /// A tensor of `shape` whose every scalar `initializer` writes through the pointer it gets.
+  ///
+  /// The storage is not zeroed first: for a layer output that a kernel overwrites whole, the
+  /// zeroing was one more full pass over memory (and sgemm with beta 0 zeroes its output
+  /// itself). A scalar the initializer leaves unwritten holds garbage, so use it only where
+  /// the kernel provably writes all `shape.count` scalars.
+  public init(
+    shape: Shape, initializingEveryScalar initializer: (UnsafeMutablePointer<Float>) throws -> Void
+  ) rethrows {
+    self.shape = shape
+    storage = AlignedBuffer(uninitialized: shape.count)
+    try initializer(storage.baseAddress)
+  }
+
   /// A tensor of `shape` holding `scalars` in row-major order.
   public init(shape: Shape, scalars: [Float]) {
     checkPrecondition(

@@ -197,15 +197,13 @@ public struct DenseBlock: Block {
   /// wide[..., offset ..< offset + channels] as a contiguous (N, H, W, channels) tensor.
   static func read(_ wide: Tensor, offset: Int, channels: Int) -> Tensor {
     let d = wide.shape.dims
-    var narrow = Tensor(shape: Shape(d[0], d[1], d[2], channels))
-    wide.withUnsafePointer { pw in
-      narrow.withUnsafeMutablePointer { pn in
+    return Tensor(shape: Shape(d[0], d[1], d[2], channels)) { pn in
+      wide.withUnsafePointer { pw in
         ChannelBlockKernels.extract(
           pw, wideChannels: d[3], offset: offset, into: pn, channels: channels,
           pixels: d[0] * d[1] * d[2])
       }
     }
-    return narrow
   }
 
   /// wide[..., offset ..< offset + C] = narrow.

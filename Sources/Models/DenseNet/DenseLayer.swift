@@ -95,14 +95,12 @@ struct DenseLayer: Sendable {
       scale[c] = gamma[c] * invStd[c]
       shift[c] = beta[c] - mean[c] * scale[c]
     }
-    var a = Tensor(shape: Shape(d[0], d[1], d[2], inputChannels))
-    wide.withUnsafePointer { pw in
-      a.withUnsafeMutablePointer { pa in
+    return Tensor(shape: Shape(d[0], d[1], d[2], inputChannels)) { pa in
+      wide.withUnsafePointer { pw in
         PrefixNormKernels.normalizeReLU(
           pw, stride: d[3], rows: rows, channels: inputChannels, scale: scale, shift: shift,
           into: pa)
       }
     }
-    return a
   }
 }

@@ -153,15 +153,9 @@ public struct DenseBlock: Block {
         layer.conv1.backward(
           dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
       }
-      guard var gradient1 = da1 else { continue }
-      let count1 = gradient1.count
-      profiler.measure(.relu) {
-        a1.withUnsafePointer { pa in
-          gradient1.withUnsafeMutablePointer {
-            PrefixNormKernels.maskByPositive($0, output: pa, count: count1)
-          }
-        }
-      }
+      guard let gradient1 = da1 else { continue }
+      let (scale, shift) = layer.normalization(
+        mean: layerCache.mean, invStd: layerCache.invStd, slabs)
       let gamma = UnsafePointer(slabs.parameters.valuePointer(layer.norm1.weight))
       let dgamma = slabs.parameters.gradientPointer(layer.norm1.weight)
       let dbeta = slabs.parameters.gradientPointer(layer.norm1.bias)
@@ -170,7 +164,8 @@ public struct DenseBlock: Block {
           gradient1.withUnsafePointer { pdy in
             dWide.withUnsafeMutablePointer { pdw in
               PrefixNormKernels.backward(
-                pw, stride: total, pdy, rows: rows, channels: cin, mean: layerCache.mean,
+                pw, stride: total, pdy, rows: rows, channels: cin, scale: scale, shift: shift,
+                mean: layerCache.mean,
                 invStd: layerCache.invStd, gamma: gamma, throughStatistics: layerCache.training,
                 inputGradient: pdw, gammaGradient: dgamma, betaGradient: dbeta)
             }

@@ -58,15 +58,19 @@ enum PrefixNormKernels {
     for i in 0..<count where !(y[i] > 0) { dy[i] = 0 }
   }
 
-  /// Backward of the normalization (dy already masked by the ReLU), accumulating into the
-  /// prefix of the wide gradient and into dgamma, dbeta.
+  /// Backward of the ReLU and the normalization, accumulating into the prefix of the wide
+  /// gradient and into dgamma, dbeta.
   ///
-  /// Training (`throughStatistics`): dx += gamma * invstd / M * (M dy - sum dy - xhat sum(dy
-  /// xhat)); inference: dx += dy * gamma * invstd. Sums in double, row by row, as
-  /// `BatchNormKernels`.
+  /// dy is the gradient of relu(wide * scale + shift) (`normalizeReLU`'s output); the ReLU's
+  /// mask is recomputed from wide, as `normalizeReLU` computes it, instead of being applied to
+  /// dy in a pass of its own (which read the output and rewrote dy: a third of this
+  /// backward's memory traffic). With dy masked: training (`throughStatistics`): dx += gamma *
+  /// invstd / M * (M dy - sum dy - xhat sum(dy xhat)); inference: dx += dy * gamma * invstd.
+  /// Sums in double, row by row, as `BatchNormKernels`.
   static func backward(
     _ wide: UnsafePointer<Float>, stride: Int, _ dy: UnsafePointer<Float>, rows: Int,
-    channels: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+    channels: Int, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+    mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
     gamma: UnsafePointer<Float>, throughStatistics: Bool,
     inputGradient dWide: UnsafeMutablePointer<Float>?,
     gammaGradient dgamma: UnsafeMutablePointer<Float>,
@@ -79,9 +83,10 @@ enum PrefixNormKernels {
         for r in 0..<rows {
           let (xr, dyr) = (wide + r * stride, dy + r * channels)
           for c in 0..<channels {
+            let g = xr[c] * scale[c] + shift[c] > 0 ? dyr[c] : 0
             let xhat = (xr[c] - mean[c]) * invStd[c]
-            sd[c] += Double(dyr[c])
-            sdx[c] += Double(dyr[c] * xhat)
+            sd[c] += Double(g)
+            sdx[c] += Double(g * xhat)
           }
         }
       }
@@ -102,8 +107,9 @@ enum PrefixNormKernels {
     for r in 0..<rows {
       let (xr, dyr, dxr) = (wide + r * stride, dy + r * channels, dWide + r * stride)
       for c in 0..<channels {
+        let g = xr[c] * scale[c] + shift[c] > 0 ? dyr[c] : 0
         let xhat = (xr[c] - mean[c]) * invStd[c]
-        dxr[c] += dyr[c] * k[c] - a[c] - xhat * b[c]
+        dxr[c] += g * k[c] - a[c] - xhat * b[c]
       }
     }
   }

@@ -35,15 +35,35 @@ public enum BatchNormKernels {
     }
   }
 
-  /// y = x * scale + shift per channel: the normalization folded into one affine map.
+  /// y = x * scale + shift per channel: the normalization folded into one affine map; with
+  /// `relu`, y = max(x * scale + shift, 0) in the same pass.
   public static func affine(
     _ x: UnsafePointer<Float>, rows: Int, channels: Int,
-    scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>
+    scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, relu: Bool = false,
+    output y: UnsafeMutablePointer<Float>
   ) {
     for r in 0..<rows {
       let (xr, yr) = (x + r * channels, y + r * channels)
-      for c in 0..<channels { yr[c] = xr[c] * scale[c] + shift[c] }
+      if relu {
+        for c in 0..<channels {
+          let v = xr[c] * scale[c] + shift[c]
+          yr[c] = v > 0 ? v : 0  // exactly ElementwiseKernels.reluForward
+        }
+      } else {
+        for c in 0..<channels { yr[c] = xr[c] * scale[c] + shift[c] }
+      }
     }
+  }
+
+  /// The gradient of relu(x * scale + shift) given the ReLU output's gradient dy: dy where
+  /// x * scale + shift > 0, else 0, recomputed exactly as `affine` computes it. The `+ 0`
+  /// turns a -0 gradient into +0 as accumulating into a zeroed buffer did, so the fused
+  /// passes give the bits of a separate ReLU backward.
+  @inline(__always)
+  static func reluMasked(
+    _ dy: Float, _ x: Float, _ scale: Float, _ shift: Float
+  ) -> Float {
+    x * scale + shift > 0 ? dy + 0 : 0
   }
 
   /// Backward through batch statistics, accumulating into dx, dgamma and dbeta.
@@ -51,9 +71,13 @@ public enum BatchNormKernels {
   /// With xhat = (x - mean) * invstd:
   /// dbeta += sum(dy); dgamma += sum(dy * xhat);
   /// dx += gamma * invstd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat)).
+  ///
+  /// With `relu` (scale and shift: the forward's `affine` map), dy is the gradient of
+  /// relu(bn(x)) and is masked on the fly (`reluMasked`) instead of in a pass of its own.
   public static func backwardTraining(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, rows: Int, channels: Int,
     mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+    relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)? = nil,
     inputGradient dx: UnsafeMutablePointer<Float>?,
     gammaGradient dgamma: UnsafeMutablePointer<Float>,
     betaGradient dbeta: UnsafeMutablePointer<Float>
@@ -64,10 +88,19 @@ public enum BatchNormKernels {
       sumDyXhat.withUnsafeMutableBufferPointer { sdx in
         for r in 0..<rows {
           let (xr, dyr) = (x + r * channels, dy + r * channels)
-          for c in 0..<channels {
-            let xhat = (xr[c] - mean[c]) * invStd[c]
-            sd[c] += Double(dyr[c])
-            sdx[c] += Double(dyr[c] * xhat)
+          if let (scale, shift) = relu {
+            for c in 0..<channels {
+              let g = reluMasked(dyr[c], xr[c], scale[c], shift[c])
+              let xhat = (xr[c] - mean[c]) * invStd[c]
+              sd[c] += Double(g)
+              sdx[c] += Double(g * xhat)
+            }
+          } else {
+            for c in 0..<channels {
+              let xhat = (xr[c] - mean[c]) * invStd[c]
+              sd[c] += Double(dyr[c])
+              sdx[c] += Double(dyr[c] * xhat)
+            }
           }
         }
       }
@@ -86,9 +119,17 @@ public enum BatchNormKernels {
       b.withUnsafeBufferPointer { b in
         for r in 0..<rows {
           let (xr, dyr, dxr) = (x + r * channels, dy + r * channels, dx + r * channels)
-          for c in 0..<channels {
-            let xhat = (xr[c] - mean[c]) * invStd[c]
-            dxr[c] += dyr[c] * gamma[c] * invStd[c] - a[c] - xhat * b[c]
+          if let (scale, shift) = relu {
+            for c in 0..<channels {
+              let g = reluMasked(dyr[c], xr[c], scale[c], shift[c])
+              let xhat = (xr[c] - mean[c]) * invStd[c]
+              dxr[c] += g * gamma[c] * invStd[c] - a[c] - xhat * b[c]
+            }
+          } else {
+            for c in 0..<channels {
+              let xhat = (xr[c] - mean[c]) * invStd[c]
+              dxr[c] += dyr[c] * gamma[c] * invStd[c] - a[c] - xhat * b[c]
+            }
           }
         }
       }
@@ -96,10 +137,11 @@ public enum BatchNormKernels {
   }
 
   /// Backward with fixed (running) statistics, accumulating: dx += dy * gamma * invstd;
-  /// dgamma += sum(dy * xhat); dbeta += sum(dy).
+  /// dgamma += sum(dy * xhat); dbeta += sum(dy). `relu` as in `backwardTraining`.
   public static func backwardInference(
     _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, rows: Int, channels: Int,
     mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+    relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)? = nil,
     inputGradient dx: UnsafeMutablePointer<Float>?,
     gammaGradient dgamma: UnsafeMutablePointer<Float>?,
     betaGradient dbeta: UnsafeMutablePointer<Float>?
@@ -110,8 +152,9 @@ public enum BatchNormKernels {
       for r in 0..<rows {
         let (xr, dyr) = (x + r * channels, dy + r * channels)
         for c in 0..<channels {
-          sumDy[c] += Double(dyr[c])
-          sumDyXhat[c] += Double(dyr[c] * ((xr[c] - mean[c]) * invStd[c]))
+          let g = relu.map { reluMasked(dyr[c], xr[c], $0.scale[c], $0.shift[c]) } ?? dyr[c]
+          sumDy[c] += Double(g)
+          sumDyXhat[c] += Double(g * ((xr[c] - mean[c]) * invStd[c]))
         }
       }
       for c in 0..<channels {
@@ -121,8 +164,11 @@ public enum BatchNormKernels {
     }
     guard let dx else { return }
     for r in 0..<rows {
-      let (dyr, dxr) = (dy + r * channels, dx + r * channels)
-      for c in 0..<channels { dxr[c] += dyr[c] * gamma[c] * invStd[c] }
+      let (xr, dyr, dxr) = (x + r * channels, dy + r * channels, dx + r * channels)
+      for c in 0..<channels {
+        let g = relu.map { reluMasked(dyr[c], xr[c], $0.scale[c], $0.shift[c]) } ?? dyr[c]
+        dxr[c] += g * gamma[c] * invStd[c]
+      }
     }
   }
 }

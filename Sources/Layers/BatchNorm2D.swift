@@ -57,9 +57,27 @@ public struct BatchNorm2D: Sendable {
     return shape.count / channels
   }
 
-  /// Normalizes x (N, H, W, C); in training also updates the running statistics in `buffers`.
+  /// The normalization with these statistics as one affine map per channel:
+  /// y = x * scale + shift, scale = gamma * invstd, shift = beta - mean * scale.
+  public func affineMap(mean: [Float], invStd: [Float], parameters: ParameterSlab) -> (
+    scale: [Float], shift: [Float]
+  ) {
+    let gamma = parameters.values(weight)
+    let beta = parameters.values(bias)
+    var scale = [Float](repeating: 0, count: channels)
+    var shift = [Float](repeating: 0, count: channels)
+    for c in 0..<channels {
+      scale[c] = gamma[c] * invStd[c]
+      shift[c] = beta[c] - mean[c] * scale[c]
+    }
+    return (scale, shift)
+  }
+
+  /// Normalizes x (N, H, W, C), then applies a ReLU in the same pass when `relu`; in training
+  /// also updates the running statistics in `buffers`.
   public func forward(
-    _ x: Tensor, mode: LayerMode, parameters: ParameterSlab, buffers: ParameterSlab
+    _ x: Tensor, mode: LayerMode, parameters: ParameterSlab, buffers: ParameterSlab,
+    relu: Bool = false
   ) -> (output: Tensor, cache: Cache) {
     let m = rows(of: x.shape)
     var mean = [Float](repeating: 0, count: channels)
@@ -83,18 +101,11 @@ public struct BatchNorm2D: Sendable {
       variance = Array(buffers.values(runningVariance))
     }
     let invStd = variance.map { 1 / ($0 + epsilon).squareRoot() }
-    let gamma = parameters.values(weight)
-    let beta = parameters.values(bias)
-    var scale = [Float](repeating: 0, count: channels)
-    var shift = [Float](repeating: 0, count: channels)
-    for c in 0..<channels {
-      scale[c] = gamma[c] * invStd[c]
-      shift[c] = beta[c] - mean[c] * scale[c]
-    }
+    let (scale, shift) = affineMap(mean: mean, invStd: invStd, parameters: parameters)
     let y = Tensor(shape: x.shape) { py in
       x.withUnsafePointer { px in
         BatchNormKernels.affine(
-          px, rows: m, channels: channels, scale: scale, shift: shift, output: py)
+          px, rows: m, channels: channels, scale: scale, shift: shift, relu: relu, output: py)
       }
     }
     return (y, Cache(mean: mean, invStd: invStd, mode: mode))
@@ -103,10 +114,11 @@ public struct BatchNorm2D: Sendable {
   /// Accumulates the gradients of gamma and beta and, when `inputGradient` is non-nil, of x.
   ///
   /// x, dy, inputGradient: (N, H, W, C). A training-mode cache differentiates through the
-  /// batch statistics; an inference-mode one treats the statistics as constants.
+  /// batch statistics; an inference-mode one treats the statistics as constants. With `relu`
+  /// (as the forward pass had it), dy is the gradient of the ReLU's output.
   public func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into inputGradient: inout Tensor?,
-    parameters: ParameterSlab
+    parameters: ParameterSlab, relu: Bool = false
   ) {
     let m = rows(of: x.shape)
     checkPrecondition(dy.shape == x.shape, "BatchNorm2D.backward: dy \(dy.shape) for x \(x.shape)")
@@ -117,24 +129,33 @@ public struct BatchNorm2D: Sendable {
     let gamma = UnsafePointer(parameters.valuePointer(weight))
     let dgamma = parameters.gradientPointer(weight)
     let dbeta = parameters.gradientPointer(bias)
-    x.withUnsafePointer { px in
-      dy.withUnsafePointer { pdy in
-        let run = { (pdx: UnsafeMutablePointer<Float>?) in
-          switch cache.mode {
-          case .training:
-            BatchNormKernels.backwardTraining(
-              px, pdy, rows: m, channels: channels, mean: cache.mean, invStd: cache.invStd,
-              gamma: gamma, inputGradient: pdx, gammaGradient: dgamma, betaGradient: dbeta)
-          case .inference:
-            BatchNormKernels.backwardInference(
-              px, pdy, rows: m, channels: channels, mean: cache.mean, invStd: cache.invStd,
-              gamma: gamma, inputGradient: pdx, gammaGradient: dgamma, betaGradient: dbeta)
+    let (scale, shift) =
+      relu ? affineMap(mean: cache.mean, invStd: cache.invStd, parameters: parameters) : ([], [])
+    scale.withUnsafeBufferPointer { pscale in
+      shift.withUnsafeBufferPointer { pshift in
+        let mask = relu ? (scale: pscale.baseAddress!, shift: pshift.baseAddress!) : nil
+        x.withUnsafePointer { px in
+          dy.withUnsafePointer { pdy in
+            let run = { (pdx: UnsafeMutablePointer<Float>?) in
+              switch cache.mode {
+              case .training:
+                BatchNormKernels.backwardTraining(
+                  px, pdy, rows: m, channels: channels, mean: cache.mean,
+                  invStd: cache.invStd, gamma: gamma, relu: mask, inputGradient: pdx,
+                  gammaGradient: dgamma, betaGradient: dbeta)
+              case .inference:
+                BatchNormKernels.backwardInference(
+                  px, pdy, rows: m, channels: channels, mean: cache.mean,
+                  invStd: cache.invStd, gamma: gamma, relu: mask, inputGradient: pdx,
+                  gammaGradient: dgamma, betaGradient: dbeta)
+              }
+            }
+            if inputGradient == nil {
+              run(nil)
+            } else {
+              inputGradient?.withUnsafeMutablePointer { run($0) }
+            }
           }
-        }
-        if inputGradient == nil {
-          run(nil)
-        } else {
-          inputGradient?.withUnsafeMutablePointer { run($0) }
         }
       }
     }

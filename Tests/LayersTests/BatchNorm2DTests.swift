@@ -93,5 +93,49 @@ final class BatchNorm2DTests: XCTestCase {
     }
   }
 
+  /// The fused ReLU gives exactly the bits of batch norm followed by a separate `ReLU`, in
+  /// the forward and the backward pass, in both modes; with -0 and 0 in the upstream gradient
+  /// and outputs at exactly 0 (beta 0 and a constant channel), where a sign could slip.
+  func testFusedReLUGivesTheBitsOfASeparateReLU() {
+    let shape: Shape = [2, 3, 4, 5]
+    for mode in [LayerMode.training, .inference] {
+      var x = Fixtures.uniform(shape, seed: 7, low: -2, high: 2)
+      for r in 0..<(shape.count / 5) { x[flat: r * 5 + 4] = 0.25 }
+      var dy = Fixtures.uniform(shape, seed: 8)
+      for i in stride(from: 0, to: dy.count, by: 7) { dy[flat: i] = -0.0 }
+      var results: [(y: [Float], dx: [Float], dgamma: [Float], dbeta: [Float])] = []
+      for fused in [false, true] {
+        let (bn, parameters, buffers) = makeLayer(channels: 5)
+        parameters.values(bn.bias)[4] = 0
+        buffers.setValue(bn.runningVariance, Fixtures.uniform([5], seed: 9, low: 0.5, high: 2))
+        var (y, cache) = bn.forward(
+          x, mode: mode, parameters: parameters, buffers: buffers, relu: fused)
+        var gradient = dy
+        if !fused {
+          y = ReLU().forward(y)
+          var masked = Tensor(shape: shape)
+          ReLU().backward(dy, output: y, into: &masked)
+          gradient = masked
+        }
+        var dx: Tensor? = Fixtures.uniform(shape, seed: 10)
+        bn.backward(
+          gradient, input: x, cache: cache, into: &dx, parameters: parameters, relu: fused)
+        results.append(
+          (
+            y.scalars, dx?.scalars ?? [], parameters.gradient(bn.weight).scalars,
+            parameters.gradient(bn.bias).scalars
+          ))
+      }
+      let (separate, fused) = (results[0], results[1])
+      XCTAssertEqual(separate.y.map(\.bitPattern), fused.y.map(\.bitPattern), "\(mode) y")
+      XCTAssertEqual(separate.dx.map(\.bitPattern), fused.dx.map(\.bitPattern), "\(mode) dx")
+      XCTAssertEqual(
+        separate.dgamma.map(\.bitPattern), fused.dgamma.map(\.bitPattern), "\(mode) dgamma")
+      XCTAssertEqual(
+        separate.dbeta.map(\.bitPattern), fused.dbeta.map(\.bitPattern), "\(mode) dbeta")
+      XCTAssert(separate.y.contains(0) && separate.y.contains { $0 > 0 }, "\(mode): no mask")
+    }
+  }
+
   func upstream(_ shape: Shape) -> Tensor { Fixtures.uniform(shape, seed: 6) }
 }

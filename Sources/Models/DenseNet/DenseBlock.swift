@@ -81,13 +81,10 @@ public struct DenseBlock: Block {
       }
       profiler.countConv(layer.conv1.geometry(for: a1.shape).forwardFLOPs)
       let bottleneck = profiler.measure(.conv) { layer.conv1.forward(a1, slabs.parameters) }
-      var (a2, norm2Cache) = profiler.measure(.batchNorm) {
+      let (a2, norm2Cache) = profiler.measure(.batchNorm) {
         layer.norm2.forward(
-          bottleneck, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers)
-      }
-      let count = a2.count
-      profiler.measure(.relu) {
-        a2.withUnsafeMutablePointer { ElementwiseKernels.reluForward($0, $0, count: count) }
+          bottleneck, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers,
+          relu: true)
       }
       profiler.countConv(layer.conv2.geometry(for: a2.shape).forwardFLOPs)
       let out = profiler.measure(.conv) { layer.conv2.forward(a2, slabs.parameters) }
@@ -129,20 +126,12 @@ public struct DenseBlock: Block {
       profiler.measure(.conv) {
         layer.conv2.backward(dOut, input: layerCache.activated, into: &da2, slabs.parameters)
       }
-      guard var gradient2 = da2 else { continue }
-      let count2 = gradient2.count
-      profiler.measure(.relu) {
-        layerCache.activated.withUnsafePointer { py in
-          gradient2.withUnsafeMutablePointer {
-            PrefixNormKernels.maskByPositive($0, output: py, count: count2)
-          }
-        }
-      }
+      guard let gradient2 = da2 else { continue }
       var dBottleneck: Tensor? = Tensor(shape: layerCache.bottleneck.shape)
       profiler.measure(.batchNorm) {
         layer.norm2.backward(
           gradient2, input: layerCache.bottleneck, cache: layerCache.norm2, into: &dBottleneck,
-          parameters: slabs.parameters)
+          parameters: slabs.parameters, relu: true)
       }
       let a1 = profiler.measure(.batchNorm) {
         layer.normalizedInput(
@@ -154,8 +143,8 @@ public struct DenseBlock: Block {
           dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
       }
       guard let gradient1 = da1 else { continue }
-      let (scale, shift) = layer.normalization(
-        mean: layerCache.mean, invStd: layerCache.invStd, slabs)
+      let (scale, shift) = layer.norm1.affineMap(
+        mean: layerCache.mean, invStd: layerCache.invStd, parameters: slabs.parameters)
       let gamma = UnsafePointer(slabs.parameters.valuePointer(layer.norm1.weight))
       let dgamma = slabs.parameters.gradientPointer(layer.norm1.weight)
       let dbeta = slabs.parameters.gradientPointer(layer.norm1.bias)

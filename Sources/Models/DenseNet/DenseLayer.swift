@@ -81,28 +81,13 @@ struct DenseLayer: Sendable {
     return (mean, variance.map { 1 / ($0 + norm1.epsilon).squareRoot() })
   }
 
-  /// norm1 as one affine map per channel, y = x * scale + shift (relu1's input).
-  func normalization(mean: [Float], invStd: [Float], _ slabs: ModelSlabs) -> (
-    scale: [Float], shift: [Float]
-  ) {
-    let gamma = slabs.parameters.values(norm1.weight)
-    let beta = slabs.parameters.values(norm1.bias)
-    var scale = [Float](repeating: 0, count: inputChannels)
-    var shift = [Float](repeating: 0, count: inputChannels)
-    for c in 0..<inputChannels {
-      scale[c] = gamma[c] * invStd[c]
-      shift[c] = beta[c] - mean[c] * scale[c]
-    }
-    return (scale, shift)
-  }
-
   /// relu1(norm1(wide[..., :inputChannels])): (N, H, W, inputChannels), contiguous.
   func normalizedInput(
     _ wide: Tensor, mean: [Float], invStd: [Float], _ slabs: ModelSlabs
   ) -> Tensor {
     let d = wide.shape.dims
     let rows = d[0] * d[1] * d[2]
-    let (scale, shift) = normalization(mean: mean, invStd: invStd, slabs)
+    let (scale, shift) = norm1.affineMap(mean: mean, invStd: invStd, parameters: slabs.parameters)
     return Tensor(shape: Shape(d[0], d[1], d[2], inputChannels)) { pa in
       wide.withUnsafePointer { pw in
         PrefixNormKernels.normalizeReLU(

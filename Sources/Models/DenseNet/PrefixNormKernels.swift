@@ -51,13 +51,6 @@ enum PrefixNormKernels {
     }
   }
 
-  /// dy = 0 where y <= 0 (the ReLU's backward, in place). y, dy: (count).
-  static func maskByPositive(
-    _ dy: UnsafeMutablePointer<Float>, output y: UnsafePointer<Float>, count: Int
-  ) {
-    for i in 0..<count where !(y[i] > 0) { dy[i] = 0 }
-  }
-
   /// Backward of the ReLU and the normalization, accumulating into the prefix of the wide
   /// gradient and into dgamma, dbeta.
   ///

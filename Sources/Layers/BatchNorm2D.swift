@@ -133,7 +133,10 @@ public struct BatchNorm2D: Sendable {
       relu ? affineMap(mean: cache.mean, invStd: cache.invStd, parameters: parameters) : ([], [])
     scale.withUnsafeBufferPointer { pscale in
       shift.withUnsafeBufferPointer { pshift in
-        let mask = relu ? (scale: pscale.baseAddress!, shift: pshift.baseAddress!) : nil
+        var mask: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)? = nil
+        if relu, let scale = pscale.baseAddress, let shift = pshift.baseAddress {
+          mask = (scale, shift)
+        }
         x.withUnsafePointer { px in
           dy.withUnsafePointer { pdy in
             let run = { (pdx: UnsafeMutablePointer<Float>?) in

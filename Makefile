@@ -49,15 +49,17 @@ bench: check-deps
 ## runs under each OpenBLAS kernel family of BENCH_CORE_TYPES: Haswell (the tables' pinned
 ## default) and, on a CPU with AVX-512 (which PyTorch's oneDNN uses), SkylakeX.
 BENCH_SHAPES ?= 256x128x8,748x246x13
+# Timed steps per shape, after a warm-up step; the median is quoted (3: a true median).
+BENCH_STEPS ?= 3
 BENCH_CORE_TYPES ?= Haswell $(if $(shell grep -m1 -ow avx512f /proc/cpuinfo 2>/dev/null),SkylakeX)
 bench-compare: check-deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product reid-bench
 	set -e; for core in $(BENCH_CORE_TYPES); do \
 	  $(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --core-type $$core --only models \
-	    --model-shapes $(BENCH_SHAPES) > .build/bench-models-$$core.txt; \
+	    --model-shapes $(BENCH_SHAPES) --model-steps $(BENCH_STEPS) > .build/bench-models-$$core.txt; \
 	  cat .build/bench-models-$$core.txt; \
 	done
-	cd scripts && python3 bench_pytorch.py --shapes $(BENCH_SHAPES) \
+	cd scripts && python3 bench_pytorch.py --shapes $(BENCH_SHAPES) --steps $(BENCH_STEPS) \
 	  $(foreach core,$(BENCH_CORE_TYPES),--compare ../.build/bench-models-$(core).txt)
 
 ## table1, table2, table3: train and evaluate what the table needs (cached runs are

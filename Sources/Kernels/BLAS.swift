@@ -26,9 +26,17 @@ public enum BLAS {
     let lda = lda ?? (transA == .none ? k : m)
     let ldb = ldb ?? (transB == .none ? n : k)
     let ldc = ldc ?? n
+    let profile = SGEMMProfile.shared
+    let start = profile.enabled ? ContinuousClock.now : nil
     cblas_sgemm(
       CblasRowMajor, transA.cblas, transB.cblas, blasint(m), blasint(n), blasint(k), alpha,
       a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    if let start {
+      let elapsed = (ContinuousClock.now - start).components
+      profile.record(
+        transA, transB, m: m, n: n, k: k,
+        seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+    }
   }
 
   /// The number of threads OpenBLAS uses.

@@ -23,14 +23,17 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Sections to run: blas, conv, layers, models, data, eval (comma-separated).")
   var only = "blas,conv,layers,models,data,eval"
 
-  @Option(help: "Timed training steps per model and shape (models section).")
-  var modelSteps = 2
+  @Option(help: "Timed training steps per model and shape (models section; the median is quoted).")
+  var modelSteps = 3
 
   @Option(help: "Models section: architectures (comma-separated).")
   var models = "densenet121,inception_v3"
 
   @Option(help: "Models section: shapes HxWxN (comma-separated).")
   var modelShapes = "256x128x8,748x246x13"
+
+  @Option(help: "Models section: also list the N sgemm shapes that took the most time.")
+  var sgemmShapes = 0
 
   @Flag(help: "Run the numpy reference evaluator beside the eval section (python3, h5py).")
   var evalReference = false
@@ -69,7 +72,7 @@ struct ReIDBench: ParsableCommand {
       }
       try ModelBenchmark(
         steps: max(1, modelSteps), architectures: models.split(separator: ",").map(String.init),
-        shapes: shapes
+        shapes: shapes, sgemmShapes: sgemmShapes
       ).run()
     }
     if sections.contains("data") { try DataBenchmark(budget: budget).run() }

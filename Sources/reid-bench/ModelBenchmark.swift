@@ -17,6 +17,8 @@ struct ModelBenchmark {
   var architectures: [String]
   /// (height, width, batch) shapes.
   var shapes: [(Int, Int, Int)]
+  /// How many of the costliest sgemm shapes to list per model and shape (0: none).
+  var sgemmShapes = 0
 
   /// The raw sgemm rate the figures are compared with (a square 2048 product).
   static func sgemmGFLOPS() -> Double {
@@ -40,6 +42,7 @@ struct ModelBenchmark {
     print("| model | input | batch | img/s | s/step | conv GFLOPS | ÷ sgemm | time by kind |")
     print("|---|---|---:|---:|---:|---:|---:|---|")
     var results: [String] = []
+    var gemmReports: [String] = []
     for name in architectures {
       for (h, w, n) in shapes {
         let (seconds, gflops, breakdown) = try step(name, height: h, width: w, batch: n)
@@ -48,10 +51,29 @@ struct ModelBenchmark {
           "| \(name) | \(h)x\(w) | \(n) | \(Format.number(rate, 2)) | \(Format.number(seconds, 2)) | "
             + "\(Format.number(gflops)) | \(Format.number(gflops / peak, 2)) | \(breakdown) |")
         results.append("RESULT \(name) \(h)x\(w)x\(n) \(rate)")
+        if sgemmShapes > 0 { gemmReports.append(gemmReport("\(name) \(h)x\(w)x\(n)")) }
       }
     }
+    gemmReports.forEach { print($0) }
     print("")
     results.forEach { print($0) }
+  }
+
+  /// The costliest sgemm shapes of the timed steps just run, per step, as a Markdown table.
+  func gemmReport(_ title: String) -> String {
+    let entries = SGEMMProfile.shared.report
+    let total = entries.reduce(0) { $0 + $1.seconds } / Double(steps)
+    var lines = [
+      "\n### sgemm in \(title): \(Format.number(total, 3)) s per step\n",
+      "| op(A) op(B) M x N x K | calls/step | ms/step | GFLOPS |", "|---|---:|---:|---:|",
+    ]
+    for entry in entries.prefix(sgemmShapes) {
+      lines.append(
+        "| \(entry.shape) | \(entry.calls / steps) | "
+          + "\(Format.number(entry.seconds / Double(steps) * 1000, 1)) | "
+          + "\(Format.number(entry.flops / entry.seconds * 1e-9)) |")
+    }
+    return lines.joined(separator: "\n")
   }
 
   /// Median seconds per training step, conv GFLOPS and the per-kind breakdown.
@@ -100,6 +122,9 @@ struct ModelBenchmark {
     trainStep()
     profiler.reset()
     profiler.enabled = true
+    SGEMMProfile.shared.reset()
+    SGEMMProfile.shared.enabled = sgemmShapes > 0
+    defer { SGEMMProfile.shared.enabled = false }
     var samples: [Double] = []
     for _ in 0..<steps {
       let t = ContinuousClock.now

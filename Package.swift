@@ -73,14 +73,20 @@ let package = Package(
       name: "reid",
       dependencies: [
         "TensorCore", "Kernels", "Checkpoint", "ImageIO", "ReIDData", "Models", "Harness",
-        "ReIDEval",
+        "ReIDEval", "ReIDCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // The command-line options the two executables share.
+    .target(
+      name: "ReIDCommandLine",
+      dependencies: [
+        "Kernels", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
       name: "reid-bench",
       dependencies: [
         "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models", "ImageIO", "ReIDData",
-        "ReIDEval",
+        "ReIDEval", "ReIDCommandLine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),

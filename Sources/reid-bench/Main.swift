@@ -1,5 +1,6 @@
 import ArgumentParser
 import Kernels
+import ReIDCommandLine
 
 /// `make bench`: the training core's speed, each figure beside raw sgemm measured in the
 /// same run, and evaluation at full Market-1501 size.
@@ -8,14 +9,7 @@ struct ReIDBench: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reid-bench", abstract: "Benchmark the training core against raw sgemm.")
 
-  @Option(help: "BLAS threads.")
-  var threads = 2
-
-  @Option(
-    help: ArgumentHelp(
-      "OpenBLAS kernel family (OPENBLAS_CORETYPE) to run under, as base.yaml's default; "
-        + "'env' keeps the environment's choice."))
-  var coreType = BLASSettings.defaultCoreType
+  @OptionGroup var blas: BLASOptions
 
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
@@ -51,9 +45,7 @@ struct ReIDBench: ParsableCommand {
   var noNCHW = false
 
   func run() throws {
-    let family = coreType == "env" ? nil : coreType
-    try BLASRuntime.relaunchIfNeeded(coreType: family, arguments: CommandLine.arguments)
-    try BLASRuntime.apply(BLASSettings(coreType: family, threads: threads))
+    try blas.apply()
     if let columnBudget { Convolution.columnBudget = columnBudget }
     Convolution.im2colThreads = im2colThreads
     print("# reid-bench")
@@ -77,7 +69,7 @@ struct ReIDBench: ParsableCommand {
     }
     if sections.contains("data") { try DataBenchmark(budget: budget).run() }
     if sections.contains("eval") {
-      try EvalBenchmark(threads: threads, reference: evalReference).run()
+      try EvalBenchmark(threads: blas.threads, reference: evalReference).run()
     }
   }
 }

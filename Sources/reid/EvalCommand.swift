@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kernels
+import ReIDCommandLine
 import ReIDEval
 import TensorCore
 

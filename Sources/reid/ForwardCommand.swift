@@ -2,6 +2,7 @@ import ArgumentParser
 import Checkpoint
 import Kernels
 import Models
+import ReIDCommandLine
 import TensorCore
 
 /// `reid forward`: eval-mode inference of a model on a batch of images from HDF5.

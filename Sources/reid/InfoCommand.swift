@@ -1,5 +1,6 @@
 import ArgumentParser
 import Kernels
+import ReIDCommandLine
 
 /// `reid info`: the BLAS runtime this process got (what manifests record).
 struct InfoCommand: ParsableCommand {

@@ -45,22 +45,31 @@ bench: check-deps
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) reid-bench
 
 ## bench-compare: whole-model training steps, ours then PyTorch (scripts/bench_pytorch.py,
-## needs torch and torchvision) back to back, and the ratio ours / PyTorch per shape. Ours
-## runs under each OpenBLAS kernel family of BENCH_CORE_TYPES: Haswell (the tables' pinned
-## default) and, on a CPU with AVX-512 (which PyTorch's oneDNN uses), SkylakeX.
-BENCH_SHAPES ?= 256x128x8,748x246x13
+## needs torch and torchvision) back to back for each model and shape in turn, so that both
+## sides of a ratio see the same machine load, and the ratio ours / PyTorch. Ours runs under
+## each OpenBLAS kernel family of BENCH_CORE_TYPES: Haswell (the tables' pinned default) and,
+## on a CPU with AVX-512 (which PyTorch's oneDNN uses), SkylakeX.
+BENCH_MODELS ?= densenet121 inception_v3
+BENCH_SHAPES ?= 256x128x8 748x246x13
 # Timed steps per shape, after a warm-up step; the median is quoted (3: a true median).
 BENCH_STEPS ?= 3
 BENCH_CORE_TYPES ?= Haswell $(if $(shell grep -m1 -ow avx512f /proc/cpuinfo 2>/dev/null),SkylakeX)
 bench-compare: check-deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product reid-bench
-	set -e; for core in $(BENCH_CORE_TYPES); do \
-	  $(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --core-type $$core --only models \
-	    --model-shapes $(BENCH_SHAPES) --model-steps $(BENCH_STEPS) > .build/bench-models-$$core.txt; \
-	  cat .build/bench-models-$$core.txt; \
-	done
-	cd scripts && python3 bench_pytorch.py --shapes $(BENCH_SHAPES) --steps $(BENCH_STEPS) \
-	  $(foreach core,$(BENCH_CORE_TYPES),--compare ../.build/bench-models-$(core).txt)
+	set -e; rm -f .build/bench-compare.txt; \
+	for model in $(BENCH_MODELS); do for shape in $(BENCH_SHAPES); do \
+	  for core in $(BENCH_CORE_TYPES); do \
+	    $(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --core-type $$core \
+	      --only models --models $$model --model-shapes $$shape --model-steps $(BENCH_STEPS) \
+	      > .build/bench-models-$$core.txt; \
+	    grep '^| '"$$model" .build/bench-models-$$core.txt | sed "s/^/$$core /"; \
+	  done; \
+	  (cd scripts && python3 bench_pytorch.py --models $$model --shapes $$shape \
+	    --steps $(BENCH_STEPS) \
+	    $(foreach core,$(BENCH_CORE_TYPES),--compare ../.build/bench-models-$(core).txt)) \
+	    | tee -a .build/bench-compare.txt; \
+	done; done; \
+	echo; echo "ours / PyTorch:"; grep 'ours (' .build/bench-compare.txt
 
 ## table1, table2, table3: train and evaluate what the table needs (cached runs are
 ## skipped, interrupted ones resume), then write $(RESULTS)/tableN.md.

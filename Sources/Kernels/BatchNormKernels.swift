@@ -57,8 +57,10 @@ public enum BatchNormKernels {
 
   /// The gradient of relu(x * scale + shift) given the ReLU output's gradient dy: dy where
   /// x * scale + shift > 0, else 0, recomputed exactly as `affine` computes it. The `+ 0`
-  /// turns a -0 gradient into +0 as accumulating into a zeroed buffer did, so the fused
-  /// passes give the bits of a separate ReLU backward.
+  /// turns a -0 gradient into +0 as `ReLU.backward` accumulating into a zeroed buffer did, so
+  /// the fused passes give the bits of a separate ReLU backward. (DenseNet's norm2 used to
+  /// mask in place, keeping -0; the two differ only in the sign of zero gradients, which no
+  /// sum starting from +0 and no product with a nonzero factor can see.)
   @inline(__always)
   static func reluMasked(
     _ dy: Float, _ x: Float, _ scale: Float, _ shift: Float

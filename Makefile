@@ -72,9 +72,12 @@ bench-compare: check-deps
 	echo; echo "ours / PyTorch:"; grep 'ours (' .build/bench-compare.txt
 
 ## table1, table2, table3: train and evaluate what the table needs (cached runs are
-## skipped, interrupted ones resume), then write $(RESULTS)/tableN.md.
+## skipped, interrupted ones resume), then write $(RESULTS)/tableN.md. SET overrides config
+## keys for every run, e.g. SET="blas.core_type=SkylakeX" (AVX-512 kernels: faster, other
+## bits, so other run ids than the committed results; docs/blas.md).
+SET ?=
 table1 table2 table3: build
-	$(REID) table $@ --profile $(PROFILE) --results $(RESULTS)
+	$(REID) table $@ --profile $(PROFILE) --results $(RESULTS) $(foreach s,$(SET),--set $(s))
 
 tables: table1 table2 table3
 

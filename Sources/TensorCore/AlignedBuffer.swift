@@ -4,7 +4,8 @@
   import Darwin
 #endif
 
-/// A fixed-size, 64-byte aligned, zero-initialized buffer of `Float`, owned by reference.
+/// A fixed-size, 64-byte aligned buffer of `Float`, owned by reference; zeroed unless made
+/// for a kernel that writes all of it (`Tensor(shape:initializingEveryScalar:)`).
 ///
 /// This is the only place the project allocates tensor memory. The alignment matches an
 /// AVX-512 register and a cache line, so SIMD loads and sgemm panels never split lines. Large

@@ -5,7 +5,9 @@
 public final class Profiler: @unchecked Sendable {
   /// The kinds of work a step is split into.
   public enum Kind: String, Sendable, CaseIterable {
-    case conv, batchNorm = "bn", relu, concat, pooling, attention, resize
+    /// ReLUs are fused into the batch norms before them (`BatchNorm2D`'s `relu`), so their
+    /// time is `batchNorm`'s.
+    case conv, batchNorm = "bn", concat, pooling, attention, resize
   }
 
   /// The profiler the blocks report to.

@@ -11,7 +11,9 @@ Mixed_7c) in training mode, global average pool, batch-hard triplet loss (margin
 Euclidean, labels 0,0,1,1,...), backward, SGD (momentum 0.9, weight decay 5e-4). Prints
 `RESULT <model> <H>x<W>x<N> <img/s>` lines as reid-bench does; --compare reads reid-bench's
 output (one file per OpenBLAS kernel family it ran under) and prints the ratio for each
-shape and family.
+shape and family, and the most that ratio could be if everything but sgemm took no time
+(PyTorch's step divided by the seconds our step spends inside sgemm, reid-bench's `SGEMM`
+line): a ratio goal above that bound needs faster GEMMs, not faster everything else.
 """
 
 import argparse
@@ -78,7 +80,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     models = import_torchvision_models()
-    ours = {}  # (model, shape) -> [(kernel family, img/s)]
+    ours = {}  # (model, shape) -> [(kernel family, img/s, sgemm s/step or None)]
     for path in args.compare:
         family = "?"
         for line in open(path):
@@ -86,16 +88,23 @@ def main():
                 family = line.split()[2].rstrip(",")
             if line.startswith("RESULT "):
                 _, model, shape, rate = line.split()
-                ours.setdefault((model, shape), []).append((family, float(rate)))
+                ours.setdefault((model, shape), []).append([family, float(rate), None])
+            if line.startswith("SGEMM "):
+                _, model, shape, seconds = line.split()
+                ours[(model, shape)][-1][2] = float(seconds)
     print(f"# PyTorch {torch.__version__}, {torch.get_num_threads()} threads, channels_last")
     for name in args.models.split(","):
         for shape in args.shapes.split(","):
             h, w, n = (int(v) for v in shape.split("x"))
             rate = n / step_time(name, h, w, n, args.steps, models)
             print(f"RESULT {name} {shape} {rate}")
-            for family, our_rate in ours.get((name, shape), []):
+            for family, our_rate, gemm_seconds in ours.get((name, shape), []):
+                bound = ""
+                if gemm_seconds:
+                    bound = (f" (sgemm alone {gemm_seconds:.2f} s/step: at most "
+                             f"{n / rate / gemm_seconds:.2f})")
                 print(f"  {name} {shape}: ours ({family}) {our_rate:.2f} img/s, PyTorch "
-                      f"{rate:.2f} img/s, ours / PyTorch = {our_rate / rate:.2f}")
+                      f"{rate:.2f} img/s, ours / PyTorch = {our_rate / rate:.2f}{bound}")
 
 
 if __name__ == "__main__":

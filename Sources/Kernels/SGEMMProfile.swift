@@ -57,6 +57,11 @@ public final class SGEMMProfile: @unchecked Sendable {
     return entries.values.sorted { ($0.seconds, $0.shape) > ($1.seconds, $1.shape) }
   }
 
+  /// Seconds inside `cblas_sgemm` since the last `reset`, over every shape.
+  public var totalSeconds: Double {
+    report.reduce(0) { $0 + $1.seconds }
+  }
+
   /// Forgets what was recorded.
   public func reset() {
     pthread_mutex_lock(lock)

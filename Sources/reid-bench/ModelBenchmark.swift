@@ -7,9 +7,10 @@ import Optim
 import TensorCore
 
 /// Whole-model training steps (forward, batch-hard triplet loss on GAP(F), backward, SGD
-/// update) in images per second, the achieved convolution GFLOPS, the ratio to raw sgemm, and
-/// where the time goes by layer kind. `scripts/bench_pytorch.py` runs the same steps in
-/// PyTorch; `make bench-compare` prints ours ÷ PyTorch.
+/// update) in images per second, the achieved convolution GFLOPS, the ratio to raw sgemm, the
+/// time spent inside sgemm, and where the time goes by layer kind. `scripts/bench_pytorch.py`
+/// runs the same steps in PyTorch; `make bench-compare` prints ours ÷ PyTorch, and the bound
+/// the sgemm time alone puts on that ratio.
 struct ModelBenchmark {
   /// Timed steps per shape after one warm-up step.
   var steps: Int
@@ -39,18 +40,25 @@ struct ModelBenchmark {
     print(
       "\n## Whole-model training steps (triplet loss, SGD; raw sgemm \(Format.number(peak)) GFLOPS)\n"
     )
-    print("| model | input | batch | img/s | s/step | conv GFLOPS | ÷ sgemm | time by kind |")
-    print("|---|---|---:|---:|---:|---:|---:|---|")
+    print(
+      "| model | input | batch | img/s | s/step | sgemm s/step | conv GFLOPS | ÷ sgemm "
+        + "| time by kind |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
     var results: [String] = []
     var gemmReports: [String] = []
     for name in architectures {
       for (h, w, n) in shapes {
         let (seconds, gflops, breakdown) = try step(name, height: h, width: w, batch: n)
         let rate = Double(n) / seconds
+        let gemmSeconds = SGEMMProfile.shared.totalSeconds / Double(steps)
         print(
           "| \(name) | \(h)x\(w) | \(n) | \(Format.number(rate, 2)) | \(Format.number(seconds, 2)) | "
-            + "\(Format.number(gflops)) | \(Format.number(gflops / peak, 2)) | \(breakdown) |")
+            + "\(Format.number(gemmSeconds, 2)) | \(Format.number(gflops)) | "
+            + "\(Format.number(gflops / peak, 2)) | \(breakdown) |")
+        // `SGEMM`: the mean seconds per step inside sgemm, which bounds how fast the step can
+        // get without faster GEMMs (bench_pytorch.py --compare prints that bound).
         results.append("RESULT \(name) \(h)x\(w)x\(n) \(rate)")
+        results.append("SGEMM \(name) \(h)x\(w)x\(n) \(gemmSeconds)")
         if sgemmShapes > 0 { gemmReports.append(gemmReport("\(name) \(h)x\(w)x\(n)")) }
       }
     }
@@ -62,7 +70,7 @@ struct ModelBenchmark {
   /// The costliest sgemm shapes of the timed steps just run, per step, as a Markdown table.
   func gemmReport(_ title: String) -> String {
     let entries = SGEMMProfile.shared.report
-    let total = entries.reduce(0) { $0 + $1.seconds } / Double(steps)
+    let total = SGEMMProfile.shared.totalSeconds / Double(steps)
     var lines = [
       "\n### sgemm in \(title): \(Format.number(total, 3)) s per step\n",
       "| op(A) op(B) M x N x K | calls/step | ms/step | GFLOPS |", "|---|---:|---:|---:|",
@@ -122,8 +130,10 @@ struct ModelBenchmark {
     trainStep()
     profiler.reset()
     profiler.enabled = true
+    // Always on: recording costs a lock per call (about a microsecond; thousands of calls in
+    // a step of seconds).
     SGEMMProfile.shared.reset()
-    SGEMMProfile.shared.enabled = sgemmShapes > 0
+    SGEMMProfile.shared.enabled = true
     defer { SGEMMProfile.shared.enabled = false }
     var samples: [Double] = []
     for _ in 0..<steps {

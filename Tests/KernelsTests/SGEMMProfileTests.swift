@@ -26,7 +26,9 @@ final class SGEMMProfileTests: XCTestCase {
     XCTAssertEqual(square?.calls, 2)
     XCTAssertEqual(square?.flops, 2 * 2 * 6 * 5 * 4)
     XCTAssertGreaterThan(square?.seconds ?? 0, 0)
+    XCTAssertEqual(profile.totalSeconds, report.reduce(0) { $0 + $1.seconds })
     profile.reset()
     XCTAssertTrue(profile.report.isEmpty)
+    XCTAssertEqual(profile.totalSeconds, 0)
   }
 }

@@ -20,8 +20,12 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Timed training steps per model and shape (models section; the median is quoted).")
   var modelSteps = 3
 
-  @Option(help: "Models section: architectures (comma-separated).")
-  var models = "densenet121,inception_v3"
+  @Option(
+    help: """
+      Models section: architectures as reid forward names them (comma-separated); can is the \
+      CAN model on Inception-V3, trained on its can readout with the parsing stream frozen.
+      """)
+  var models = "densenet121,inception_v3,can"
 
   @Option(help: "Models section: shapes HxWxN (comma-separated).")
   var modelShapes = "256x128x8,748x246x13"

@@ -94,6 +94,34 @@ final class CANModelTests: XCTestCase {
     XCTAssert(slabs.parameters.gradients(conv0).contains { $0 != 0 })
   }
 
+  /// A profiled training step splits the head's time into attention and resize, and times
+  /// the attention blocks' and both streams' convolutions as conv, not as attention.
+  func testProfilerSeesTheHeadAsAttentionAndResize() {
+    let (model, slabs) = tinyModel(parsingTrainable: false)
+    let x = Fixtures.uniform([2, 64, 32, 3], seed: 1)
+    let profiler = Profiler.shared
+    defer {
+      profiler.enabled = false
+      profiler.reset()
+    }
+    profiler.reset()
+    profiler.enabled = true
+    let (out, cache) = model.forward(x, mode: .training, slabs)
+    model.backward(
+      [.can: Fixtures.uniform(out.readouts[.can]?.shape ?? [], seed: 3)], input: x, cache: cache,
+      slabs)
+    profiler.enabled = false
+    for kind in [Profiler.Kind.attention, .resize, .conv, .batchNorm] {
+      XCTAssertGreaterThan(profiler.seconds[kind] ?? 0, 0, "\(kind)")
+    }
+    XCTAssertGreaterThan(profiler.convFLOPs, 0)
+    // Timing the head as attention must not change what it computes.
+    let (again, _) = model.forward(x, mode: .inference, slabs)
+    profiler.enabled = true
+    let (profiled, _) = model.forward(x, mode: .inference, slabs)
+    XCTAssertEqual(again.readouts, profiled.readouts)
+  }
+
   func testWithoutPixelAttentionCANEqualsCANpt() {
     let (model, slabs) = tinyModel(pixelAttention: false)
     XCTAssert(model.attention.isEmpty)

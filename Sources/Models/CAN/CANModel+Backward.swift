@@ -9,6 +9,22 @@ extension CANModel {
   public func backward(
     _ gradients: [Readout: Tensor], input x: Tensor, cache: Cache, _ slabs: ModelSlabs
   ) {
+    let (dF, dLogits) = Profiler.shared.measure(.attention) {
+      headBackward(gradients, cache: cache, slabs)
+    }
+    if let parsingCache = cache.parsing, let dLogits {
+      var none: Tensor? = nil
+      parsing.network.backward(dLogits, input: x, cache: parsingCache, into: &none, slabs)
+    }
+    var none: Tensor? = nil
+    appearance.features.backward(dF, input: x, cache: cache.appearance, into: &none, slabs)
+  }
+
+  /// The head's backward: dL/dF (N, h, w, C) and, when the parsing stream trains, dL/d(parsing
+  /// logits) (N, h', w', 20); the attention blocks' parameter gradients accumulate.
+  func headBackward(
+    _ gradients: [Readout: Tensor], cache: Cache, _ slabs: ModelSlabs
+  ) -> (features: Tensor, parsingLogits: Tensor?) {
     let f = cache.output.features
     let c = f.shape[3]
     var dF = Tensor(shape: f.shape)
@@ -64,16 +80,12 @@ extension CANModel {
       BroadcastMultiply().backward(
         dParts[k], a: f, b: cache.partMasks[k], intoA: &dF, intoB: &dMasks[k])
     }
-    if let parsingCache = cache.parsing {
-      let dMaskMap = ChannelConcat().forward(dMasks)
-      var dLogits = Tensor(shape: cache.output.parsingLogits.shape)
-      PartMasks(height: f.shape[1], width: f.shape[2])
-        .backward(dMaskMap, cache: cache.masks, into: &dLogits)
-      var none: Tensor? = nil
-      parsing.network.backward(dLogits, input: x, cache: parsingCache, into: &none, slabs)
-    }
-    var none: Tensor? = nil
-    appearance.features.backward(dF, input: x, cache: cache.appearance, into: &none, slabs)
+    guard cache.parsing != nil else { return (dF, nil) }
+    let dMaskMap = ChannelConcat().forward(dMasks)
+    var dLogits = Tensor(shape: cache.output.parsingLogits.shape)
+    PartMasks(height: f.shape[1], width: f.shape[2])
+      .backward(dMaskMap, cache: cache.masks, into: &dLogits)
+    return (dF, dLogits)
   }
 
   /// d(attended part k) += the gradient of its S_{k+1} readout pooling; with mask-average

@@ -31,6 +31,19 @@ extension CANModel {
     let (f, appearanceCache) = appearance.features.forward(x, mode: mode, slabs)
     let parsingMode = config.parsingTrainable ? mode : .inference
     let (logits, parsingCache) = parsing.network.forward(x, mode: parsingMode, slabs)
+    return Profiler.shared.measure(.attention) {
+      head(
+        features: f, parsingLogits: logits, appearanceCache: appearanceCache,
+        parsingCache: config.parsingTrainable ? parsingCache : nil, mode: mode, slabs)
+    }
+  }
+
+  /// Everything after the two streams: part masks, part maps, pixel-level attention and the
+  /// readouts, from F (N, h, w, C) and the parsing logits (N, h', w', 20).
+  func head(
+    features f: Tensor, parsingLogits logits: Tensor, appearanceCache: Sequential.Cache,
+    parsingCache: Sequential.Cache?, mode: LayerMode, _ slabs: ModelSlabs
+  ) -> (Output, Cache) {
     let (masks, masksCache) = PartMasks(height: f.shape[1], width: f.shape[2]).forward(logits)
     let partMasks = ChannelSplit(sizes: [1, 1, 1, 1, 1]).forward(masks)
     let parts = partMasks.map { BroadcastMultiply().forward(f, $0) }
@@ -81,7 +94,7 @@ extension CANModel {
     let output = Output(
       features: f, parsingLogits: logits, masks: masks, readouts: readouts)
     let cache = Cache(
-      appearance: appearanceCache, parsing: config.parsingTrainable ? parsingCache : nil,
+      appearance: appearanceCache, parsing: parsingCache,
       masks: masksCache, partMasks: partMasks, parts: parts, attention: attentionCaches,
       attentionMaps: attentionMaps, attended: attended, partPoolCaches: partMax,
       partMaskScales: partMaskScales,

@@ -27,15 +27,14 @@ public struct ConvBlock: Block {
   public func forward(_ x: Tensor, mode: LayerMode, _ slabs: ModelSlabs) -> (
     output: Tensor, cache: Cache
   ) {
-    Profiler.shared.countConv(conv.geometry(for: x.shape).forwardFLOPs)
-    return Profiler.shared.measure(.conv) { (conv.forward(x, slabs.parameters), Cache()) }
+    (conv.profiledForward(x, slabs.parameters), Cache())
   }
 
   /// dW += dy^T · im2col(x); dx += conv^T(dy) when dx is non-nil.
   public func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs
   ) {
-    Profiler.shared.measure(.conv) { conv.backward(dy, input: x, into: &dx, slabs.parameters) }
+    conv.profiledBackward(dy, input: x, into: &dx, slabs.parameters)
   }
 
   /// (N, Ho, Wo, Cout).

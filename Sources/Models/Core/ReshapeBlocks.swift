@@ -48,14 +48,14 @@ public struct ResizeBlock: Block {
   public func forward(_ x: Tensor, mode: LayerMode, _ slabs: ModelSlabs) -> (
     output: Tensor, cache: Cache
   ) {
-    (resize.forward(x), Cache())
+    (resize.profiledForward(x), Cache())
   }
 
   /// dx += the bilinear weights times dy.
   public func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs
   ) {
-    withGradient(&dx) { resize.backward(dy, into: &$0) }
+    withGradient(&dx) { resize.profiledBackward(dy, into: &$0) }
   }
 
   /// (N, H, W, C).

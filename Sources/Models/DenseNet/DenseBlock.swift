@@ -79,15 +79,13 @@ public struct DenseBlock: Block {
       let a1 = profiler.measure(.batchNorm) {
         layer.normalizedInput(wide, mean: mean, invStd: invStd, slabs)
       }
-      profiler.countConv(layer.conv1.geometry(for: a1.shape).forwardFLOPs)
-      let bottleneck = profiler.measure(.conv) { layer.conv1.forward(a1, slabs.parameters) }
+      let bottleneck = layer.conv1.profiledForward(a1, slabs.parameters)
       let (a2, norm2Cache) = profiler.measure(.batchNorm) {
         layer.norm2.forward(
           bottleneck, mode: mode, parameters: slabs.parameters, buffers: slabs.buffers,
           relu: true)
       }
-      profiler.countConv(layer.conv2.geometry(for: a2.shape).forwardFLOPs)
-      let out = profiler.measure(.conv) { layer.conv2.forward(a2, slabs.parameters) }
+      let out = layer.conv2.profiledForward(a2, slabs.parameters)
       profiler.measure(.concat) { Self.write(out, into: &wide, offset: cin) }
       if training {
         profiler.measure(.batchNorm) {
@@ -123,9 +121,8 @@ public struct DenseBlock: Block {
         Self.read(dWide, offset: cin, channels: growthRate)
       }
       var da2: Tensor? = Tensor(shape: layerCache.activated.shape)
-      profiler.measure(.conv) {
-        layer.conv2.backward(dOut, input: layerCache.activated, into: &da2, slabs.parameters)
-      }
+      layer.conv2.profiledBackward(
+        dOut, input: layerCache.activated, into: &da2, slabs.parameters)
       guard let gradient2 = da2 else { continue }
       var dBottleneck: Tensor? = Tensor(shape: layerCache.bottleneck.shape)
       profiler.measure(.batchNorm) {
@@ -138,10 +135,8 @@ public struct DenseBlock: Block {
           cache.output, mean: layerCache.mean, invStd: layerCache.invStd, slabs)
       }
       var da1: Tensor? = Tensor(shape: a1.shape)
-      profiler.measure(.conv) {
-        layer.conv1.backward(
-          dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
-      }
+      layer.conv1.profiledBackward(
+        dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
       guard let gradient1 = da1 else { continue }
       let (scale, shift) = layer.norm1.affineMap(
         mean: layerCache.mean, invStd: layerCache.invStd, parameters: slabs.parameters)

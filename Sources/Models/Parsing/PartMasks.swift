@@ -88,14 +88,14 @@ public struct PartMasks: Sendable {
     let p = ChannelSoftmax().forward(logits)
     let grouped = PartGrouping().forward(p)
     let resize = BilinearResize(height: height, width: width, alignCorners: false)
-    return (resize.forward(grouped), Cache(probabilities: p, grouped: grouped))
+    return (resize.profiledForward(grouped), Cache(probabilities: p, grouped: grouped))
   }
 
   /// dlogits += the gradient through resize, grouping and softmax.
   public func backward(_ dMasks: Tensor, cache: Cache, into dLogits: inout Tensor) {
     var dGrouped = Tensor(shape: cache.grouped.shape)
     BilinearResize(height: height, width: width, alignCorners: false)
-      .backward(dMasks, into: &dGrouped)
+      .profiledBackward(dMasks, into: &dGrouped)
     var dp = Tensor(shape: cache.probabilities.shape)
     PartGrouping().backward(dGrouped, into: &dp)
     ChannelSoftmax().backward(dp, output: cache.probabilities, into: &dLogits)

@@ -37,6 +37,11 @@ public final class JPEGDecoder {
     guard width > 0, height > 0 else {
       throw ImageIOError.corrupt(file: file, reason: "size \(width)x\(height)")
     }
+    try ImageSizeLimit.check(width: Int(width), height: Int(height), file: file)
+    if colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue) {
+      throw ImageIOError.unsupported(
+        file: file, reason: "a CMYK JPEG; expected YCbCr, RGB or grayscale")
+    }
     var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * 3)
     let status = bytes.withUnsafeBufferPointer { src in
       pixels.withUnsafeMutableBufferPointer { dst in

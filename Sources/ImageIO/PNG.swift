@@ -47,13 +47,20 @@ public enum PNG {
           file: file,
           reason: "a label map must be an 8-bit gray or palette PNG (format bits \(image.format))")
       }
+      // IHDR's bit depth (byte 24; `withImage` checked the signature, libpng the header):
+      // libpng would scale 1-, 2- and 4-bit gray samples up to 8 bits.
+      if !isPalette && bytes[24] != 8 {
+        throw ImageIOError.unsupported(
+          file: file, reason: "a gray label map must have 8-bit samples, not \(bytes[24])-bit")
+      }
       var labels = [UInt8](repeating: 0, count: Int(image.width) * Int(image.height))
       var colormap = [UInt8](repeating: 0, count: 256 * 3)
-      // Palette images are read color-mapped, which keeps the file's indices.
-      image.format = isPalette ? formatRGBColormap : formatGray
+      // Both kinds are read color-mapped, which keeps the stored indices or gray values: a
+      // plain gray read would gamma-correct them when the file has a gAMA chunk.
+      image.format = isPalette ? formatRGBColormap : formatGray | flagColormap
       let ok = labels.withUnsafeMutableBytes { p in
         colormap.withUnsafeMutableBytes { c in
-          png_image_finish_read(&image, nil, p.baseAddress, 0, isPalette ? c.baseAddress : nil)
+          png_image_finish_read(&image, nil, p.baseAddress, 0, c.baseAddress)
         }
       }
       guard ok != 0 else { throw ImageIOError.corrupt(file: file, reason: message(image)) }
@@ -128,6 +135,7 @@ public enum PNG {
       png_image_begin_read_from_memory(&image, p.baseAddress, p.count)
     }
     guard ok != 0 else { throw ImageIOError.corrupt(file: file, reason: message(image)) }
+    try ImageSizeLimit.check(width: Int(image.width), height: Int(image.height), file: file)
     return try body(&image)
   }
 

@@ -16,6 +16,8 @@ public struct BatchBuilder: Sendable {
   public let seed: UInt64
   /// Swap LIP's left/right labels when flipping.
   public let mirrorLabels: Bool
+  /// The label-map value the parsing loss ignores (PyTorch's `ignore_index` 255).
+  public static let ignoredLabel: UInt8 = 255
 
   /// A builder over `items`.
   public init(items: [DataItem], augmentation: AugmentationConfig, seed: UInt64, mirrorLabels: Bool)
@@ -29,7 +31,7 @@ public struct BatchBuilder: Sendable {
   /// Builds the batch of `indices` at `step` (for evaluation, any step: its pipeline draws
   /// nothing; `samplerState` is what the batch carries for checkpoints, nil outside training).
   /// - Throws: `ImageIOError` naming an unreadable or corrupt file; `DatasetError` when a label
-  ///   map's size differs from its image's.
+  ///   map's size differs from its image's or it holds a value that is not a LIP class or 255.
   public func build(
     indices: [Int], step: Int, samplerState: BatchSampler.State? = nil,
     decoder: JPEGDecoder
@@ -51,6 +53,11 @@ public struct BatchBuilder: Sendable {
           throw DatasetError.labelMapSizeMismatch(
             path: path, labelMap: "\(map.width)x\(map.height)",
             image: "\(image.width)x\(image.height)")
+        }
+        // Checked here, naming the file: past this point a bad label traps in the loss.
+        let classes = LIPDataset.classCount
+        if let bad = map.labels.first(where: { Int($0) >= classes && $0 != Self.ignoredLabel }) {
+          throw DatasetError.labelOutOfRange(path: path, value: Int(bad), classes: classes)
         }
         labelMap = map
       }

@@ -15,6 +15,8 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case emptySplit(dataset: String, split: String, path: String)
   /// A label map whose size differs from its image's.
   case labelMapSizeMismatch(path: String, labelMap: String, image: String)
+  /// A label map holding a value that is neither a class (0 ..< classes) nor the ignored 255.
+  case labelOutOfRange(path: String, value: Int, classes: Int)
 
   /// A one-line message naming what was wrong and what was expected.
   public var description: String {
@@ -35,6 +37,9 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
       return "\(path): the \(dataset) \(split) split has no images"
     case .labelMapSizeMismatch(let path, let labelMap, let image):
       return "\(path): label map is \(labelMap), its image is \(image)"
+    case .labelOutOfRange(let path, let value, let classes):
+      return
+        "\(path): label \(value) in the label map, expected 0-\(classes - 1) (or 255, ignored)"
     }
   }
 }

@@ -144,4 +144,26 @@ final class LabelMapSizeTests: XCTestCase {
         $0 as? DatasetError, .labelMapSizeMismatch(path: map, labelMap: "3x3", image: "6x10"))
     }
   }
+
+  /// A value that is neither a LIP class nor the ignored 255 is an error naming the map (it
+  /// used to reach the loss and trap); 255 itself is accepted.
+  func testOutOfRangeLabelIsAnError() throws {
+    let tree = try FixtureTree()
+    try tree.lip()
+    let lip = try LIPDataset.load(dataRoot: tree.root, allowNonstandard: true)
+    let items = lip.train.map(DataItem.init)
+    let builder = BatchBuilder(
+      items: items, augmentation: .evaluation(height: 10, width: 6), seed: 1, mirrorLabels: true)
+    guard let path = items[2].labelMapPath else { return XCTFail("no label map") }
+    var map = try PNG.readLabelMap(path)
+    map.labels[0] = 255
+    try PNG.write(map, to: path)
+    XCTAssertNoThrow(try builder.build(indices: [2], step: 0, decoder: JPEGDecoder()))
+    map.labels[1] = 20
+    try PNG.write(map, to: path)
+    XCTAssertThrowsError(try builder.build(indices: [2], step: 0, decoder: JPEGDecoder())) {
+      XCTAssertEqual($0 as? DatasetError, .labelOutOfRange(path: path, value: 20, classes: 20))
+      XCTAssertTrue("\($0)".contains("expected 0-19"), "\($0)")
+    }
+  }
 }

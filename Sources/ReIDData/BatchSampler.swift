@@ -50,17 +50,21 @@ public struct BatchSampler: Sendable {
   private var plan: [[Int]]
 
   /// A sampler over items with the given labels (identity labels for `identityBalanced`).
-  public init(labels: [Int], strategy: Strategy, seed: UInt64) {
+  /// - Throws: `SamplerError.impossible` when P or K is not positive or there are fewer than P
+  ///   identities, or when the batch size is not positive or larger than the item count.
+  public init(labels: [Int], strategy: Strategy, seed: UInt64) throws {
     switch strategy {
     case .identityBalanced(let p, let k):
       let identities = Set(labels).count
-      checkPrecondition(
-        p > 0 && k > 0 && p <= identities,
-        "BatchSampler: P \(p) x K \(k) needs at least P identities, the labels have \(identities)")
+      guard p > 0 && k > 0 && p <= identities else {
+        throw SamplerError.impossible(
+          "P \(p) x K \(k) needs P, K > 0 and at least P identities; the data has \(identities)")
+      }
     case .shuffled(let batchSize):
-      checkPrecondition(
-        batchSize > 0 && batchSize <= labels.count,
-        "BatchSampler: batch size \(batchSize) for \(labels.count) items")
+      guard batchSize > 0 && batchSize <= labels.count else {
+        throw SamplerError.impossible(
+          "batches of \(batchSize) need a positive size of at most the \(labels.count) items")
+      }
     }
     self.labels = labels
     state = State(
@@ -168,11 +172,14 @@ public struct BatchSampler: Sendable {
 public enum SamplerError: Error, Equatable, CustomStringConvertible {
   /// The saved state belongs to another configuration or dataset.
   case mismatch(String)
+  /// The batch shape cannot be drawn from these items.
+  case impossible(String)
 
   /// The reason.
   public var description: String {
     switch self {
     case .mismatch(let reason): return "sampler state: \(reason)"
+    case .impossible(let reason): return "sampler: \(reason)"
     }
   }
 }

@@ -47,7 +47,7 @@ struct DataBenchmark {
       let builder = BatchBuilder(
         items: items, augmentation: .training(height: rate.height, width: rate.width), seed: 1,
         mirrorLabels: false)
-      let sampler = BatchSampler(
+      let sampler = try BatchSampler(
         labels: items.map(\.label), strategy: .identityBalanced(p: 2, k: 4), seed: 1)
       var source = try BatchSource(sampler: sampler, builder: builder)
       var failures = 0

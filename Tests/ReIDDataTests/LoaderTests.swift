@@ -136,7 +136,7 @@ final class LoaderTests: XCTestCase {
       seed: 1,
       mirrorLabels: false)
     let index = try XCTUnwrap(data.train.firstIndex { $0.pid == 9 })
-    let sampler = BatchSampler(
+    let sampler = try BatchSampler(
       labels: data.train.map(\.label), strategy: .shuffled(batchSize: 1), seed: 1)
     XCTAssertThrowsError(
       try builder.build(

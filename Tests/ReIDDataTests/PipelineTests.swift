@@ -88,7 +88,7 @@ final class PipelineTests: XCTestCase {
     let items = lip.train.map(DataItem.init)
     let builder = BatchBuilder(
       items: items, augmentation: .training(height: 20, width: 12), seed: 4, mirrorLabels: true)
-    let sampler = BatchSampler(
+    let sampler = try BatchSampler(
       labels: [Int](repeating: -1, count: items.count), strategy: .shuffled(batchSize: 4), seed: 2)
 
     var synchronous = try BatchSource(sampler: sampler, builder: builder)
@@ -119,7 +119,7 @@ final class PipelineTests: XCTestCase {
     let items = [DataItem(imagePath: "/nonexistent/a.jpg", label: 0)]
     let builder = BatchBuilder(
       items: items, augmentation: .training(height: 8, width: 4), seed: 1, mirrorLabels: false)
-    let sampler = BatchSampler(labels: [0], strategy: .shuffled(batchSize: 1), seed: 1)
+    let sampler = try BatchSampler(labels: [0], strategy: .shuffled(batchSize: 1), seed: 1)
     let prefetcher = PrefetchingBatchSource(sampler: sampler, builder: builder)
     XCTAssertThrowsError(try prefetcher.next()) {
       XCTAssertEqual(($0 as? ImageIOError)?.file, "/nonexistent/a.jpg")

@@ -47,10 +47,10 @@ extension Trainer {
   ) throws -> Int {
     let config = job.run.config
     let lip = try LIPDataset.load(dataRoot: job.dataFolder)
-    let sampler = BatchSampler(
+    let sampler = try makeSampler(
       labels: Array(repeating: 0, count: lip.train.count),
       strategy: .shuffled(batchSize: config.data.parsingBatch),
-      seed: derivedSeed(config.seed, "sampler"))
+      seed: derivedSeed(config.seed, "sampler"), keyPath: "data.parsing_batch")
     var augmentation = augmentation(config)
     augmentation.erasingProbability = 0
     let builder = BatchBuilder(

@@ -108,11 +108,11 @@ public enum Trainer {
       datasets.append(try ReIDDataset.load(kind, dataRoot: folder))
     }
     let training = TrainingSet(mixing: datasets)
-    let sampler = BatchSampler(
+    let sampler = try makeSampler(
       labels: training.labels,
       strategy: .identityBalanced(
         p: config.data.identitiesPerBatch, k: config.data.imagesPerIdentity),
-      seed: derivedSeed(config.seed, "sampler"))
+      seed: derivedSeed(config.seed, "sampler"), keyPath: "data.p")
     let builder = BatchBuilder(
       items: training.images.map(DataItem.init), augmentation: augmentation(config),
       seed: derivedSeed(config.seed, "augment"), mirrorLabels: false)
@@ -126,6 +126,18 @@ public enum Trainer {
     augmentation.padding = config.data.cropPadding
     augmentation.erasingProbability = config.data.randomErasing
     return augmentation
+  }
+
+  /// The batch sampler of a run; a batch shape the data cannot supply is a configuration
+  /// error at `keyPath`.
+  static func makeSampler(
+    labels: [Int], strategy: BatchSampler.Strategy, seed: UInt64, keyPath: String
+  ) throws -> BatchSampler {
+    do {
+      return try BatchSampler(labels: labels, strategy: strategy, seed: seed)
+    } catch {
+      throw ConfigError(file: "config", keyPath: keyPath, message: "\(error)")
+    }
   }
 
   /// A seed for a component, drawn from the run seed's stream of that name.

@@ -9,6 +9,32 @@ final class SyntheticTests: XCTestCase {
   /// libpng 1.6.39). A change here means every synthetic run id changes: bump it knowingly.
   static let smokeSeed7Digest = "f329fa33721fbfc7"
 
+  /// `--force` replaces folders the generator wrote, never others (real data under the same
+  /// root survives), and an output that cannot be a folder is a named error.
+  func testForceReplacesOnlySyntheticFolders() throws {
+    let tree = try FixtureTree()
+    let generator = SyntheticGenerator(preset: .smoke, seed: 7)
+    let real = tree.root + "/real/market1501/Market-1501-v15.09.15/query"
+    try FileManager.default.createDirectory(atPath: real, withIntermediateDirectories: true)
+    let image = real + "/0001_c1s1_000001_01.jpg"
+    try JPEG.write(RGBImage(width: 8, height: 16), to: image)
+    XCTAssertThrowsError(try generator.write(to: tree.root + "/real", force: true)) {
+      XCTAssertEqual($0 as? SyntheticError, .notSynthetic(tree.root + "/real/market1501"))
+    }
+    XCTAssertTrue(FileManager.default.fileExists(atPath: image))
+    try generator.write(to: tree.root + "/synthetic")
+    try generator.write(to: tree.root + "/synthetic", force: true)
+    let file = tree.root + "/a-file"
+    try FileBytes.write([1], to: file)
+    for output in [file, file + "/below"] {
+      XCTAssertThrowsError(try generator.write(to: output)) {
+        guard case .cannotCreate(output, _) = $0 as? SyntheticError else {
+          return XCTFail("\($0)")
+        }
+      }
+    }
+  }
+
   func testSmokeGenerationIsByteIdenticalAndLoads() throws {
     let tree = try FixtureTree()
     let generator = SyntheticGenerator(preset: .smoke, seed: 7)

@@ -31,17 +31,31 @@ public struct SyntheticGenerator {
   public static let topFolders = ["market1501", "dukemtmc-reid", "lip"]
 
   /// Generates everything under `output`.
-  /// - Parameter force: replace existing synthetic folders instead of failing.
+  /// - Parameter force: replace existing synthetic folders (those holding the marker file
+  ///   this generator writes) instead of failing; a folder without it is never replaced.
   /// - Returns: the number of images written per top folder.
-  /// - Throws: `SyntheticError.outputExists`, or an `ImageIOError` naming a file that failed.
+  /// - Throws: `SyntheticError.outputExists`, `.notSynthetic`, `.cannotCreate`, or an
+  ///   `ImageIOError` naming a file that failed.
   @discardableResult
   public func write(to output: String, force: Bool = false) throws -> [String: Int] {
     let manager = FileManager.default
-    for folder in Self.topFolders where manager.fileExists(atPath: output + "/" + folder) && !force
-    {
-      throw SyntheticError.outputExists(output + "/" + folder)
+    for folder in Self.topFolders {
+      let path = output + "/" + folder
+      guard manager.fileExists(atPath: path) else { continue }
+      guard force else { throw SyntheticError.outputExists(path) }
+      let marker = path + "/" + DirectoryListing.syntheticMarker
+      guard manager.fileExists(atPath: marker) else { throw SyntheticError.notSynthetic(path) }
     }
-    try manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+    var isFolder: ObjCBool = false
+    if manager.fileExists(atPath: output, isDirectory: &isFolder), !isFolder.boolValue {
+      throw SyntheticError.cannotCreate(output, reason: "it exists and is not a folder")
+    }
+    do {
+      try manager.createDirectory(atPath: output, withIntermediateDirectories: true)
+    } catch {
+      throw SyntheticError.cannotCreate(
+        output, reason: "a parent is not a folder or is not writable")
+    }
     let staging = output + "/.synth-staging-\(getpid())"
     try? manager.removeItem(atPath: staging)
     defer { try? manager.removeItem(atPath: staging) }

@@ -87,6 +87,10 @@ public enum SyntheticError: Error, Equatable, CustomStringConvertible {
   case unknownPreset(String, known: [String])
   /// The output already holds a dataset and replacing was not asked for.
   case outputExists(String)
+  /// Replacing was asked for, but the folder holds data this generator did not write.
+  case notSynthetic(String)
+  /// The output folder cannot be created.
+  case cannotCreate(String, reason: String)
 
   /// A one-line message.
   public var description: String {
@@ -95,6 +99,12 @@ public enum SyntheticError: Error, Equatable, CustomStringConvertible {
       return "unknown synthetic preset '\(name)'; known: \(known.joined(separator: ", "))"
     case .outputExists(let path):
       return "\(path) already exists; pass --force to replace it"
+    case .notSynthetic(let path):
+      return
+        "\(path) holds data reid synth did not write (no \(DirectoryListing.syntheticMarker)); "
+        + "--force replaces only synthetic folders: move it away or choose another --out"
+    case .cannotCreate(let path, let reason):
+      return "\(path): cannot create the output folder: \(reason)"
     }
   }
 }

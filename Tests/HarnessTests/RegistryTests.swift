@@ -148,6 +148,38 @@ final class RegistryTests: XCTestCase {
     XCTAssertNotNil(error { _ = try registry.resolve(run: "x", profile: "ci", overrides: ["=1"]) })
   }
 
+  /// Values decoding accepts but the trainer cannot use are located errors at resolve time
+  /// (they used to trap mid-run, or, for NaN, give every run one id).
+  func testOutOfRangeValuesAndUnknownNamesAreLocatedErrors() throws {
+    let bad: [(String, String)] = [
+      ("train.margin=.nan", "finite"), ("data.flip=.inf", "finite"),
+      ("train.log_every=0", "positive"), ("train.checkpoint_every=0", "positive"),
+      ("train.iterations=-5", "positive"), ("data.p=0", "positive"),
+      ("eval.max_rank=0", "positive"), ("data.random_erasing=1.5", "[0, 1]"),
+      ("model.width_multiplier=0", "> 0"), ("data.height=74", "at least 75"),
+      ("train.optimizer.name=adma", "sgd, adam, adamw"),
+      ("train.schedule.decay=xyz", "constant"), ("model.part_pooling=xyz", "gap"),
+      ("model.backbone=resnet", "densenet121"), ("model.descriptor=best", "baseline"),
+      ("data.train_sets=[market1501, foo]", "dukemtmc"), ("eval.datasets=[duke]", "dukemtmc"),
+      ("data.source=web", "synthetic"),
+    ]
+    for (assignment, expected) in bad {
+      let e = error {
+        _ = try registry.resolve(run: "can-inception", profile: "ci", overrides: [assignment])
+      }
+      XCTAssertEqual(e?.file, "--set \(assignment)", assignment)
+      XCTAssertEqual(e?.keyPath, String(assignment.prefix { $0 != "=" }), assignment)
+      XCTAssertEqual(e?.message.contains(expected), true, "\(String(describing: e))")
+    }
+    // A bad value in a run file names that file and line.
+    let scratch = try scratchRegistry()
+    try write(
+      "description: x\ntrain:\n  task: reid\n  log_every: 0\n", to: "runs/zero.yaml", in: scratch)
+    let e = error { _ = try scratch.resolve(run: "zero", profile: "smoke") }
+    XCTAssertEqual(e?.file.hasSuffix("runs/zero.yaml"), true, "\(String(describing: e))")
+    XCTAssertEqual(e?.line, 4)
+  }
+
   func testTablesHoldEveryOursRowOfThePaper() throws {
     let expectedOurs = ["table1": 7, "table2": 10, "table3": 10]
     for (name, count) in expectedOurs {

@@ -122,6 +122,27 @@ final class CANModelTests: XCTestCase {
     XCTAssertEqual(again.readouts, profiled.readouts)
   }
 
+  /// Both families train at their `smallestInput`, the lower bound the configuration checks
+  /// (smaller inputs trap in a pooling geometry), reaching a 1x1 feature map.
+  func testSmallestInputsTrain() {
+    for family in BackboneFamily.allCases {
+      let config = CANConfig(
+        backbone: BackboneSpec(family: family, width: 0.125), asppChannels: 8,
+        attentionReduction: 4)
+      let slabs = ModelSlabs()
+      let model = CANModel(config, slabs)
+      var stream = RandomStream(seed: 5, name: "init")
+      model.initialize(slabs, using: &stream)
+      let side = family.smallestInput
+      let x = Fixtures.uniform([2, side, side, 3], seed: 1)
+      let (out, cache) = model.forward(x, mode: .training, slabs)
+      XCTAssertEqual(out.features.shape[1], 1, "\(family)")
+      model.backward(
+        [.can: Fixtures.uniform(out.readouts[.can]?.shape ?? [], seed: 3)], input: x,
+        cache: cache, slabs)
+    }
+  }
+
   func testWithoutPixelAttentionCANEqualsCANpt() {
     let (model, slabs) = tinyModel(pixelAttention: false)
     XCTAssert(model.attention.isEmpty)

@@ -23,12 +23,8 @@ public enum RunEvaluator {
     let options = ReRankingOptions(
       k1: config.eval.rerankK1, k2: config.eval.rerankK2, lambda: Double(config.eval.rerankLambda))
     var datasets: [String: [String: ReadoutMetrics]] = [:]
-    for name in config.eval.datasets {
-      guard let kind = ReIDDatasetKind(rawValue: name) else {
-        throw ConfigError(
-          file: "config", keyPath: "eval.datasets",
-          message: "'\(name)' is not one of market1501, dukemtmc")
-      }
+    for kind in try ReIDDatasetKind.named(config.eval.datasets, keyPath: "eval.datasets") {
+      let name = kind.rawValue
       let dataset = try ReIDDataset.load(kind, dataRoot: run.dataFolder)
       let query = try features(dataset.query, network: network, slabs: slabs, config: config)
       let gallery = try features(dataset.gallery, network: network, slabs: slabs, config: config)

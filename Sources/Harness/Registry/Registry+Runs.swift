@@ -51,6 +51,7 @@ extension Registry {
     merged = merged.merged(with: runTree.removing(Self.runFileKeys))
     for tree in overrideTrees { merged = merged.merged(with: tree) }
     let config = try ConfigDecoding.decode(ExperimentConfig.self, from: merged)
+    try config.validate(in: merged)
     let description = runTree["description"].flatMap { tree -> String? in
       if case .leaf(let node, _) = tree { return node.string }
       return nil

@@ -49,10 +49,19 @@ public struct DataRoot: Sendable {
       }
       return base
     default:
-      throw ConfigError(
-        file: "config", keyPath: "data.source",
-        message: "'\(data.source)' is not one of synthetic, real")
+      throw Self.unknownSource(data.source)
     }
+  }
+
+  /// Throws unless `source` is `synthetic` or `real`.
+  static func checkSource(_ source: String) throws {
+    guard ["synthetic", "real"].contains(source) else { throw unknownSource(source) }
+  }
+
+  static func unknownSource(_ source: String) -> ConfigError {
+    ConfigError(
+      file: ExperimentConfig.unlocated, keyPath: "data.source",
+      message: "'\(source)' is not one of synthetic, real")
   }
 
   /// The fingerprint of the datasets a run reads (sorted paths and sizes).

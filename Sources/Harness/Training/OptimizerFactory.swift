@@ -28,7 +28,7 @@ enum OptimizerFactory {
         groups: groups)
     default:
       throw ConfigError(
-        file: "config", keyPath: "train.optimizer.name",
+        file: ExperimentConfig.unlocated, keyPath: "train.optimizer.name",
         message: "'\(o.name)' is not one of sgd, adam, adamw")
     }
   }
@@ -44,7 +44,7 @@ enum OptimizerFactory {
     case "cosine": decay = .cosine(totalIterations: config.iterations, minimumLR: s.minimumLR)
     default:
       throw ConfigError(
-        file: "config", keyPath: "train.schedule.decay",
+        file: ExperimentConfig.unlocated, keyPath: "train.schedule.decay",
         message: "'\(s.decay)' is not one of constant, multistep, poly, cosine")
     }
     let warmup =

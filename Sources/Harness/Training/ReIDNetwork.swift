@@ -25,7 +25,7 @@ enum ReIDNetwork {
       return Readout(rawValue: descriptor) ?? .can
     default:
       throw ConfigError(
-        file: "config", keyPath: "model.descriptor",
+        file: ExperimentConfig.unlocated, keyPath: "model.descriptor",
         message: "'\(descriptor)' is not one of baseline, canpt, can, can6, s1...s6")
     }
   }
@@ -35,7 +35,7 @@ enum ReIDNetwork {
   static func backboneSpec(_ model: ModelConfig) throws -> BackboneSpec {
     guard let family = BackboneFamily(rawValue: model.backbone) else {
       throw ConfigError(
-        file: "config", keyPath: "model.backbone",
+        file: ExperimentConfig.unlocated, keyPath: "model.backbone",
         message: "'\(model.backbone)' is not one of densenet121, inception_v3")
     }
     return BackboneSpec(
@@ -58,7 +58,7 @@ enum ReIDNetwork {
     let poolings = ["gap": PartPooling.average, "gmp": .max, "mask_average": .maskAverage]
     guard let pooling = poolings[model.partPooling] else {
       throw ConfigError(
-        file: "config", keyPath: "model.part_pooling",
+        file: ExperimentConfig.unlocated, keyPath: "model.part_pooling",
         message: "'\(model.partPooling)' is not one of gap, gmp, mask_average")
     }
     return CANConfig(

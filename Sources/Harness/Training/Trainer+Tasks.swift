@@ -24,7 +24,7 @@ extension Trainer {
       let (readouts, cache) = network.forward(batch.images, mode: .training, slabs)
       guard let embeddings = readouts[readout] else {
         throw ConfigError(
-          file: "config", keyPath: "model.descriptor",
+          file: ExperimentConfig.unlocated, keyPath: "model.descriptor",
           message: "this network has no \(readout) readout")
       }
       let (value, lossCache) = loss.forward(embeddings: embeddings, labels: batch.labels)

@@ -98,15 +98,8 @@ public enum Trainer {
   static func reIDData(_ config: ExperimentConfig, folder: String) throws -> (
     BatchSampler, BatchBuilder
   ) {
-    var datasets: [ReIDDataset] = []
-    for name in config.data.trainSets {
-      guard let kind = ReIDDatasetKind(rawValue: name) else {
-        throw ConfigError(
-          file: "config", keyPath: "data.train_sets",
-          message: "'\(name)' is not one of market1501, dukemtmc")
-      }
-      datasets.append(try ReIDDataset.load(kind, dataRoot: folder))
-    }
+    let datasets = try ReIDDatasetKind.named(config.data.trainSets, keyPath: "data.train_sets")
+      .map { try ReIDDataset.load($0, dataRoot: folder) }
     let training = TrainingSet(mixing: datasets)
     let sampler = try makeSampler(
       labels: training.labels,
@@ -136,7 +129,7 @@ public enum Trainer {
     do {
       return try BatchSampler(labels: labels, strategy: strategy, seed: seed)
     } catch {
-      throw ConfigError(file: "config", keyPath: keyPath, message: "\(error)")
+      throw ConfigError(file: ExperimentConfig.unlocated, keyPath: keyPath, message: "\(error)")
     }
   }
 

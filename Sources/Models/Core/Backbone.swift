@@ -7,6 +7,16 @@ public enum BackboneFamily: String, Sendable, Hashable, Codable, CaseIterable {
   case densenet121
   /// torchvision's inception_v3 (features 2048 channels).
   case inceptionV3 = "inception_v3"
+
+  /// The smallest input height and width every pooling window fits in (torchvision states
+  /// 75 x 75 for Inception-V3; DenseNet121 reduces by 32), for the plain and dilated variants
+  /// at any width or depth.
+  public var smallestInput: Int {
+    switch self {
+    case .densenet121: return 32
+    case .inceptionV3: return 75
+    }
+  }
 }
 
 /// A backbone architecture: family, dilation, width and depth multipliers.

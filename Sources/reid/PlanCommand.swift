@@ -24,7 +24,7 @@ struct PlanCommand: ParsableCommand {
       registry.tableNames.contains(name) ? try registry.table(name).runNames : [name]
     // First: a different kernel family re-executes the program, and planning again would
     // repeat every warning.
-    try options.applyBLAS()
+    try options.applyBLAS(for: names)
     let plan = try options.runner().plan(names, requireData: false)
     var totalSeconds = 0.0
     var peak = 0

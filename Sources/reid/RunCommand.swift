@@ -20,14 +20,39 @@ struct RegistryOptions: ParsableArguments {
   var registry: Registry { Registry(root: URL(fileURLWithPath: experiments)) }
   var resultsURL: URL { URL(fileURLWithPath: results) }
 
-  /// Applies the profile's BLAS settings (re-executing under another core type if needed).
-  func applyBLAS() throws {
-    let config = try registry.resolve(
-      run: registry.runNames.first ?? "", profile: profile, overrides: overrides
-    ).config
+  /// Applies the BLAS settings of the runs `names` and the parsing runs they start from
+  /// (re-executing under another core type if needed).
+  ///
+  /// BLAS settings hold for the whole process, so the runs must agree on them: a run whose
+  /// own file set other ones would otherwise train under settings its id does not describe.
+  func applyBLAS(for names: [String]) throws {
+    var settings: [(name: String, blas: BLASConfig)] = []
+    var pending = names
+    while let name = pending.popLast() {
+      guard !settings.contains(where: { $0.name == name }) else { continue }
+      let config = try registry.resolve(run: name, profile: profile, overrides: overrides).config
+      settings.append((name, config.blas))
+      if let parsing = config.initialization.parsingRun { pending.append(parsing) }
+    }
+    guard let first = settings.first else { return }
+    if let other = settings.first(where: { $0.blas != first.blas }) {
+      func text(_ b: BLASConfig) -> String {
+        "core_type \(b.coreType ?? "null"), threads \(b.threads), "
+          + "flush_subnormals \(b.flushSubnormals)"
+      }
+      throw BLASConflict(
+        description: "runs \(first.name) and \(other.name) ask for different BLAS settings "
+          + "(\(text(first.blas)); \(text(other.blas))), which hold for the whole process: "
+          + "set blas.* in the profile or with --set, or run them one at a time")
+    }
     try BLASRuntime.relaunchIfNeeded(
-      coreType: config.blas.coreType, arguments: CommandLine.arguments)
-    try BLASRuntime.apply(config.blas.settings)
+      coreType: first.blas.coreType, arguments: CommandLine.arguments)
+    try BLASRuntime.apply(first.blas.settings)
+  }
+
+  /// Runs of one invocation asking for different process-wide BLAS settings.
+  struct BLASConflict: Error, CustomStringConvertible {
+    var description: String
   }
 
   func runner() -> Runner {
@@ -49,7 +74,7 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var options: RegistryOptions
 
   func run() throws {
-    try options.applyBLAS()
+    try options.applyBLAS(for: [name])
     let plan = try options.runner().execute([name])
     if let run = plan[name] { print("\(name) \(run.id) \(run.directory.path)") }
   }

@@ -26,7 +26,7 @@ struct TableCommand: ParsableCommand {
     if fromCache {
       plan = try runner.plan(spec.runNames)
     } else {
-      try options.applyBLAS()
+      try options.applyBLAS(for: spec.runNames)
       plan = try runner.execute(spec.runNames)
     }
     let text = TableRenderer(name: name, spec: spec, profile: options.profile, plan: plan).render()

@@ -45,6 +45,31 @@ final class BadInputTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: results + "/runs"))
   }
 
+  /// Values the trainer cannot use fail before anything is written (they used to trap
+  /// mid-run), and runs of one invocation must agree on the process-wide BLAS settings.
+  func testOutOfRangeValuesAndConflictingBLASSettingsFailBeforeTraining() throws {
+    let results = ReidProcess.temporaryFolder(self, "range").path
+    try expectFailure(
+      [
+        "run", "baseline-inception", "--profile", "smoke", "--results", results, "--set",
+        "train.log_every=0",
+      ],
+      mentioning: ["--set train.log_every=0", "train.log_every", "expected a positive integer"])
+    let experiments = ReidProcess.temporaryFolder(self, "experiments")
+    try FileManager.default.copyItem(
+      at: ReidProcess.repository.appendingPathComponent("Experiments"), to: experiments)
+    let runFile = experiments.appendingPathComponent("runs/baseline-inception.yaml")
+    try (String(contentsOf: runFile, encoding: .utf8) + "blas:\n  threads: 1\n")
+      .write(to: runFile, atomically: true, encoding: .utf8)
+    try expectFailure(
+      [
+        "table", "table2", "--profile", "smoke", "--results", results, "--experiments",
+        experiments.path,
+      ],
+      mentioning: ["baseline-inception", "different BLAS settings", "threads 1"])
+    XCTAssertFalse(FileManager.default.fileExists(atPath: results + "/runs"))
+  }
+
   func testAMissingRealDataRootSaysWhereItLooked() throws {
     let results = ReidProcess.temporaryFolder(self, "nodata").path
     try expectFailure(

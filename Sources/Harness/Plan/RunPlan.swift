@@ -17,9 +17,34 @@ public struct PlannedRun {
 
   /// Whether training finished (`manifest.json` says complete).
   public var isTrained: Bool { (try? Manifest.read(from: directory))?.complete == true }
-  /// Whether it has been evaluated (`eval.json`: re-ID metrics, or LIP's for a parsing run).
-  public var isEvaluated: Bool {
-    FileManager.default.fileExists(atPath: directory.appendingPathComponent("eval.json").path)
+  /// Whether it has been evaluated as its configuration says (`eval.json`: re-ID metrics, or
+  /// LIP's for a parsing run).
+  public var isEvaluated: Bool { evaluationProblem == nil }
+
+  /// Why `eval.json` does not answer this configuration: nil when it does; "missing"; or, to
+  /// tell the user why evaluation runs again, that it cannot be read or was made with other
+  /// evaluation settings (normalization, flip, re-ranking, test sets).
+  public var evaluationProblem: String? {
+    let file = directory.appendingPathComponent("eval.json")
+    guard FileManager.default.fileExists(atPath: file.path) else { return "missing" }
+    let eval = run.config.eval
+    do {
+      if run.config.train.task == "parsing" {
+        _ = try ParsingEvalResults.read(from: directory)
+        return nil
+      }
+      let saved = try EvalResults.read(from: directory)
+      let rerank = [
+        "k1": Double(eval.rerankK1), "k2": Double(eval.rerankK2),
+        "lambda": Double(eval.rerankLambda),
+      ]
+      guard saved.normalize == eval.normalize, saved.flip == eval.flip, saved.rerank == rerank,
+        Set(saved.datasets.keys) == Set(eval.datasets)
+      else { return "\(file.path) was made with other evaluation settings" }
+      return nil
+    } catch {
+      return "\(file.path) cannot be read (\(error))"
+    }
   }
   /// Whether nothing is left to do.
   public var isDone: Bool { isTrained && isEvaluated }

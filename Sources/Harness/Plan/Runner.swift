@@ -63,7 +63,8 @@ public struct Runner {
   }
 
   func evaluateIfNeeded(_ run: PlannedRun) throws {
-    guard !run.isEvaluated, let evaluate else { return }
+    guard let problem = run.evaluationProblem, let evaluate else { return }
+    if problem != "missing" { log("\(run.run.name) [\(run.id)]: \(problem); evaluating again") }
     log("\(run.run.name) [\(run.id)]: evaluating")
     try evaluate(run)
   }

@@ -181,4 +181,24 @@ final class LoaderTests: XCTestCase {
     try tree.write([1], "market1501/extra.txt")
     XCTAssertNotEqual(try DatasetFingerprint.short(of: tree.root), before)
   }
+
+  /// A dataset linked in from elsewhere fingerprints as if it were copied (it hashed as empty
+  /// before); hidden entries, such as an interrupted generator's staging folder, do not count;
+  /// a link cycle is walked once.
+  func testFingerprintFollowsLinksAndSkipsHiddenEntries() throws {
+    let manager = FileManager.default
+    let real = try FixtureTree()
+    try real.market()
+    let copied = try DatasetFingerprint.digest(of: real.root, contents: true)
+    let linked = try FixtureTree()
+    try manager.createSymbolicLink(
+      atPath: linked.root + "/market1501", withDestinationPath: real.root + "/market1501")
+    XCTAssertEqual(try DatasetFingerprint.digest(of: linked.root, contents: true), copied)
+    try real.write([1, 2], ".synth-staging-123/market1501/x.jpg")
+    try real.write([1], "market1501/.DS_Store")
+    XCTAssertEqual(try DatasetFingerprint.digest(of: real.root, contents: true), copied)
+    try manager.createSymbolicLink(
+      atPath: real.root + "/market1501/loop", withDestinationPath: real.root + "/market1501")
+    XCTAssertEqual(try DatasetFingerprint.digest(of: real.root, contents: true), copied)
+  }
 }

@@ -23,7 +23,15 @@ final class SyntheticTests: XCTestCase {
     }
     XCTAssertTrue(FileManager.default.fileExists(atPath: image))
     try generator.write(to: tree.root + "/synthetic")
+    // A killed generator's staging folder is removed by the next one; a live one's is not.
+    let abandoned = tree.root + "/synthetic/.synth-staging-2147483646"
+    let live = tree.root + "/synthetic/.synth-staging-1"
+    for folder in [abandoned, live] {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
     try generator.write(to: tree.root + "/synthetic", force: true)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned))
+    XCTAssertTrue(FileManager.default.fileExists(atPath: live))
     let file = tree.root + "/a-file"
     try FileBytes.write([1], to: file)
     for output in [file, file + "/below"] {

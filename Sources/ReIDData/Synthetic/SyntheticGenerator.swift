@@ -56,7 +56,8 @@ public struct SyntheticGenerator {
       throw SyntheticError.cannotCreate(
         output, reason: "a parent is not a folder or is not writable")
     }
-    let staging = output + "/.synth-staging-\(getpid())"
+    Self.removeAbandonedStaging(in: output)
+    let staging = output + "/\(Self.stagingPrefix)\(getpid())"
     try? manager.removeItem(atPath: staging)
     defer { try? manager.removeItem(atPath: staging) }
     var counts = [String: Int]()
@@ -69,6 +70,21 @@ public struct SyntheticGenerator {
       try manager.moveItem(atPath: staging + "/" + folder, toPath: destination)
     }
     return counts
+  }
+
+  /// The staging folder's name before the writing process's id.
+  static let stagingPrefix = ".synth-staging-"
+
+  /// Deletes staging folders of generators that were killed (their process no longer
+  /// exists); a live one's is left alone.
+  static func removeAbandonedStaging(in output: String) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+    for name in names where name.hasPrefix(stagingPrefix) {
+      guard let pid = Int32(name.dropFirst(stagingPrefix.count)),
+        kill(pid, 0) != 0 && errno == ESRCH
+      else { continue }
+      try? FileManager.default.removeItem(atPath: output + "/" + name)
+    }
   }
 
   func writeReID(_ kind: ReIDDatasetKind, under root: String) throws -> Int {

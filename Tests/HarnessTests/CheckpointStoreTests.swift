@@ -94,6 +94,13 @@ final class CheckpointStoreTests: XCTestCase {
     XCTAssertEqual(warnings.count, 1)
     XCTAssertTrue(warnings[0].contains("step-000003.h5"), warnings[0])
     XCTAssertEqual(bits(resumed), saved[1])
+    // The bad file is moved aside, so it no longer outranks new checkpoints: with keep 1 it
+    // used to make every new checkpoint the one pruned.
+    XCTAssertTrue(
+      FileManager.default.fileExists(atPath: newest.path + ".corrupt"), "kept for inspection")
+    let single = CheckpointStore(directory: store.directory, keep: 1)
+    try single.save(resumed, metadata: metadata(resumed))
+    XCTAssertEqual(single.checkpoints().map(\.step), [2])
   }
 
   func testACheckpointOfAnotherRunOrModelIsSkipped() throws {
@@ -115,6 +122,7 @@ final class CheckpointStoreTests: XCTestCase {
       parameters: bigger, buffers: state.buffers, optimizer: SGD(slab: bigger, options: .init()),
       streams: RandomStreams(seed: 1))
     warnings = []
+    try store.save(state, metadata: metadata(state, run: "other"))  // the first was moved aside
     XCTAssertNil(store.resume(into: mismatched, runID: "other") { warnings.append($0) })
     XCTAssertTrue(warnings.first?.contains("extra.weight") ?? false, "\(warnings)")
   }

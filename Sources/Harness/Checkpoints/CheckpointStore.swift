@@ -48,8 +48,11 @@ public struct CheckpointStore: Sendable {
 
   /// Restores `state` from the newest checkpoint that opens, verifies and belongs to `runID`.
   ///
-  /// A checkpoint that fails is reported through `warn` and skipped. Returns the file used,
-  /// or nil when none is usable (then `state` is untouched).
+  /// A checkpoint that fails is reported through `warn` and moved aside as
+  /// `step-NNNNNN.h5.corrupt`: kept for inspection, but no longer the newest checkpoint that
+  /// pruning counts (with `keep` 1 it would otherwise outrank, and so delete, every new
+  /// checkpoint). Returns the file used, or nil when none is usable (then `state` is
+  /// untouched).
   public func resume(
     into state: TrainingState, runID: String, warn: (String) -> Void
   ) -> URL? {
@@ -58,7 +61,12 @@ public struct CheckpointStore: Sendable {
         _ = try CheckpointFile.read(url.path, runID: runID, into: state)
         return url
       } catch {
-        warn("skipping checkpoint \(url.lastPathComponent): \(error)")
+        let aside = url.appendingPathExtension("corrupt")
+        try? FileManager.default.removeItem(at: aside)
+        let moved = (try? FileManager.default.moveItem(at: url, to: aside)) != nil
+        warn(
+          "skipping checkpoint \(url.lastPathComponent): \(error)"
+            + (moved ? " (moved aside as \(aside.lastPathComponent))" : ""))
       }
     }
     return nil

@@ -16,9 +16,23 @@ enum StopSignal {
     }
   }
 
+  /// Restores the default handlers once training is over, so that a signal during
+  /// evaluation stops the process; a signal that arrived after the loop's last poll is
+  /// delivered now.
+  static func uninstall() {
+    for sig in [SIGINT, SIGTERM] { signal(sig, SIG_DFL) }
+    if let pending = received { raise(pending) }
+  }
+
   /// The signal received, if any.
   static var received: Int32? {
     let value = requested.load(ordering: .relaxed)
+    return value == 0 ? nil : value
+  }
+
+  /// The signal received, if any, now handled (`uninstall` will not deliver it again).
+  static func take() -> Int32? {
+    let value = requested.exchange(0, ordering: .relaxed)
     return value == 0 ? nil : value
   }
 }

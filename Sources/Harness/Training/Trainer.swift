@@ -34,6 +34,7 @@ public enum Trainer {
   public static func train(_ job: TrainingJob) throws -> Int {
     let config = job.run.config
     StopSignal.install()
+    defer { StopSignal.uninstall() }
     BufferPool.shared.enable(capacityBytes: BufferPool.trainingCapacityBytes)
     defer { BufferPool.shared.enable(capacityBytes: 0) }
     let slabs = ModelSlabs()

@@ -33,7 +33,7 @@ struct TrainingLoop {
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     while state.step < train.iterations {
-      if let signal = StopSignal.received {
+      if let signal = StopSignal.take() {
         try store.save(state, metadata: metadata())
         throw TrainingInterrupted(signal: signal, step: state.step)
       }

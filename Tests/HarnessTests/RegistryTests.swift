@@ -194,6 +194,21 @@ final class RegistryTests: XCTestCase {
       table2.rows.first { $0.name == "Spindle" }?.paper["market1501"]?["mAP"], .some(nil))
   }
 
+  /// A re-ID run can start only from a parsing run: anything else is a located error before
+  /// any data is read or any run trained (it used to train the named run, then fail to load
+  /// its weights, or report a bogus dependency cycle).
+  func testInitParsingRunMustNameAParsingRun() throws {
+    let e = error {
+      _ = try RunPlan.make(
+        ["can-inception"], profile: "smoke", overrides: ["init.parsing_run=baseline-densenet"],
+        registry: registry, dataRoot: DataRoot(base: "/nonexistent"),
+        results: URL(fileURLWithPath: "/nonexistent"), log: { _ in })
+    }
+    XCTAssertEqual(e?.keyPath, "init.parsing_run")
+    XCTAssertEqual(e?.file, "--set init.parsing_run=baseline-densenet")
+    XCTAssertEqual(e?.message.contains("not a parsing run"), true, "\(String(describing: e))")
+  }
+
   func testATableRowNamingAnUnknownRunOrReadoutIsRejected() throws {
     let scratch = try scratchRegistry()
     let text = try String(
@@ -206,5 +221,15 @@ final class RegistryTests: XCTestCase {
       text.replacingOccurrences(of: "run: can6-inception", with: "run: can7"),
       to: "tables/table1.yaml", in: scratch)
     XCTAssertEqual(error { _ = try scratch.table("table1") }?.keyPath, "rows.6.run")
+    // A misspelled metric or test set (every cell would read "not run").
+    try write(
+      text.replacingOccurrences(of: "mAP", with: "map"), to: "tables/table1.yaml", in: scratch)
+    let metric = error { _ = try scratch.table("table1") }
+    XCTAssertEqual(metric?.keyPath, "metrics")
+    XCTAssertEqual(metric?.message.contains("'map' is not one of"), true)
+    try write(
+      text.replacingOccurrences(of: "dukemtmc", with: "duke"), to: "tables/table1.yaml",
+      in: scratch)
+    XCTAssertEqual(error { _ = try scratch.table("table1") }?.keyPath, "datasets")
   }
 }

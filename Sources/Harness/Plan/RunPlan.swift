@@ -80,8 +80,22 @@ public struct RunPlan {
           message: "dependency cycle: \((stack + [name]).joined(separator: " -> "))")
       }
       let run = try registry.resolve(run: name, profile: profile, overrides: overrides)
-      let dependencies = run.config.initialization.parsingRun.map { [$0] } ?? []
-      for dependency in dependencies { try visit(dependency, stack + [name]) }
+      // Only re-ID runs start from a parsing run (an override of init.parsing_run reaches
+      // the parsing run itself too, where it means nothing).
+      let dependencies =
+        run.config.train.task == "reid"
+        ? run.config.initialization.parsingRun.map { [$0] } ?? [] : []
+      for dependency in dependencies {
+        let task = try registry.resolve(run: dependency, profile: profile, overrides: overrides)
+          .config.train.task
+        guard task == "parsing" else {
+          let origin = run.tree.origin(at: ["init", "parsing_run"])
+          throw ConfigError(
+            file: origin.file, line: origin.line, keyPath: "init.parsing_run",
+            message: "'\(dependency)' is not a parsing run (its train.task is \(task))")
+        }
+        try visit(dependency, stack + [name])
+      }
       let folder: String
       do {
         folder = try dataRoot.folder(for: run.config.data, log: log)

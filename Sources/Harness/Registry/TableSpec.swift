@@ -35,6 +35,10 @@ public struct TableRow: Decodable, Equatable, Sendable {
 extension Registry {
   static let tableKeys: Set<String> = ["title", "metrics", "datasets", "rows"]
   static let rowKeys: Set<String> = ["name", "run", "readout", "rerank", "paper"]
+  /// The metric columns `eval.json` has, in its spelling.
+  static let metrics = ["rank1", "rank5", "rank10", "mAP"]
+  /// The test sets a table can show.
+  static let datasets = ["market1501", "dukemtmc"]
   static let readouts: Set<String> = [
     "baseline", "canpt", "can", "can6", "s1", "s2", "s3", "s4", "s5", "s6",
   ]
@@ -51,6 +55,16 @@ extension Registry {
       }
     }
     let spec = try ConfigDecoding.decode(TableSpec.self, from: tree)
+    for (key, values, known) in [
+      ("metrics", spec.metrics, Self.metrics), ("datasets", spec.datasets, Self.datasets),
+    ] {
+      if let unknown = values.first(where: { !known.contains($0) }) {
+        let origin = tree.origin(at: [key])
+        throw ConfigError(
+          file: origin.file, line: origin.line, keyPath: key,
+          message: "'\(unknown)' is not one of \(known.joined(separator: ", "))")
+      }
+    }
     let runs = Set(runNames)
     for (i, row) in spec.rows.enumerated() {
       let origin = tree.origin(at: ["rows", String(i)])

@@ -18,6 +18,12 @@ struct RegistryOptions: ParsableArguments {
   var experiments = "Experiments"
 
   var registry: Registry { Registry(root: URL(fileURLWithPath: experiments)) }
+
+  /// The registry, checked to be one.
+  func checkedRegistry() throws -> Registry {
+    try registry.checkLayout()
+    return registry
+  }
   var resultsURL: URL { URL(fileURLWithPath: results) }
 
   /// Applies the BLAS settings of the runs `names` and the parsing runs they start from

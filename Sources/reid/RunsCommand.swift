@@ -10,7 +10,7 @@ struct RunsCommand: ParsableCommand {
   @OptionGroup var options: RegistryOptions
 
   func run() throws {
-    let plan = try options.runner().plan(options.registry.runNames)
+    let plan = try options.runner().plan(options.checkedRegistry().runNames)
     for run in plan.runs {
       let state: String
       if run.isDone {

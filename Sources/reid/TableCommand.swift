@@ -34,11 +34,30 @@ struct TableCommand: ParsableCommand {
     if destination == "-" {
       print(text, terminator: "")
     } else {
-      try FileManager.default.createDirectory(
-        at: URL(fileURLWithPath: destination).deletingLastPathComponent(),
-        withIntermediateDirectories: true)
-      try text.write(toFile: destination, atomically: true, encoding: .utf8)
+      try Self.write(text, to: destination)
       FileHandle.standardError.write(Data("wrote \(destination)\n".utf8))
+    }
+  }
+
+  /// A table file that cannot be written.
+  struct OutputError: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// Writes `text` to `path` atomically, creating its folder, with a clear error.
+  static func write(_ text: String, to path: String) throws {
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+      throw OutputError(description: "\(path) is a folder; --output needs a file path")
+    }
+    do {
+      try FileManager.default.createDirectory(
+        at: URL(fileURLWithPath: path).deletingLastPathComponent(),
+        withIntermediateDirectories: true)
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+      throw OutputError(
+        description: "cannot write \(path): a parent is not a folder or is not writable")
     }
   }
 }

@@ -70,6 +70,18 @@ final class BadInputTests: XCTestCase {
     XCTAssertFalse(FileManager.default.fileExists(atPath: results + "/runs"))
   }
 
+  /// Wrong paths on the command line are named, not listed as nothing or dumped as NSError.
+  func testAWrongRegistryOrOutputPathIsNamed() throws {
+    try expectFailure(
+      ["runs", "--experiments", "/nonexistent/Experiments"],
+      mentioning: ["/nonexistent/Experiments", "not an experiment registry"])
+    let folder = ReidProcess.temporaryFolder(self, "output")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try expectFailure(
+      ["table", "table1", "--profile", "smoke", "--from-cache", "--output", folder.path],
+      mentioning: [folder.path, "is a folder"])
+  }
+
   func testAMissingRealDataRootSaysWhereItLooked() throws {
     let results = ReidProcess.temporaryFolder(self, "nodata").path
     try expectFailure(

@@ -105,6 +105,10 @@ final class RegistryTests: XCTestCase {
     try write("description: x\nseed: {a: 1}\n", to: "runs/map.yaml", in: scratch)
     let e = error { _ = try scratch.resolve(run: "map", profile: "smoke") }
     XCTAssertEqual(e?.keyPath, "seed")
+    try write("- model\n- train\n", to: "runs/list.yaml", in: scratch)
+    let list = error { _ = try scratch.resolve(run: "list", profile: "smoke") }
+    XCTAssertEqual(
+      list?.message.hasPrefix("expected a mapping"), true, "\(String(describing: list))")
   }
 
   func testInvalidYAMLAndDuplicateKeysAreReported() throws {

@@ -28,6 +28,11 @@ extension Registry {
   {
     let base = try self.base()
     let runTree = try load(file("runs", name, kind: "run", known: runNames))
+    guard case .mapping = runTree else {
+      throw ConfigError(
+        file: runTree.origin.file, line: runTree.origin.line, keyPath: "",
+        message: "expected a mapping of configuration keys (description, model, train, ...)")
+    }
     try ConfigDecoding.checkKeys(
       runTree.removing(Self.runFileKeys), against: base)
     let profileTree = try load(file("profiles", profile, kind: "profile", known: profileNames))

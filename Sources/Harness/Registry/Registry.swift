@@ -16,6 +16,22 @@ public struct Registry: Sendable {
     return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
   }
 
+  /// Throws unless `root` looks like a registry (`base.yaml` and a `runs/` folder): a wrong
+  /// `--experiments` path would otherwise list no runs at all.
+  public func checkLayout() throws {
+    let manager = FileManager.default
+    var isFolder: ObjCBool = false
+    guard manager.fileExists(atPath: root.appendingPathComponent("base.yaml").path),
+      manager.fileExists(atPath: root.appendingPathComponent("runs").path, isDirectory: &isFolder),
+      isFolder.boolValue
+    else {
+      throw ConfigError(
+        file: displayPath(root.path), keyPath: "",
+        message: "not an experiment registry: expected base.yaml and the folders runs/, "
+          + "profiles/ and tables/ in it")
+    }
+  }
+
   /// The trained runs.
   public var runNames: [String] { names(in: "runs") }
   /// The profiles.

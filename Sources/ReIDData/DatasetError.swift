@@ -10,7 +10,7 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
   case badListEntry(path: String, line: Int, reason: String)
   /// A split with another image count than the published dataset, for a dataset not
   /// declared non-standard.
-  case countMismatch(dataset: String, split: String, found: Int, expected: Int)
+  case countMismatch(path: String, dataset: String, split: String, found: Int, expected: Int)
   /// A split that must not be empty is empty.
   case emptySplit(dataset: String, split: String, path: String)
   /// A label map whose size differs from its image's.
@@ -29,10 +29,11 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible {
       return "\(path): bad file name, expected \(expected)"
     case .badListEntry(let path, let line, let reason):
       return "\(path):\(line): \(reason)"
-    case .countMismatch(let dataset, let split, let found, let expected):
+    case .countMismatch(let path, let dataset, let split, let found, let expected):
       return
-        "\(dataset) \(split): \(found) images, the published dataset has \(expected); "
-        + "pass --allow-nonstandard (or declare the dataset a subset) to use it anyway"
+        "\(path): the \(dataset) \(split) split has \(found) images, the published dataset "
+        + "\(expected); runs train and evaluate on the complete dataset only (`reid data "
+        + "inspect --allow-nonstandard` lists a subset)"
     case .emptySplit(let dataset, let split, let path):
       return "\(path): the \(dataset) \(split) split has no images"
     case .labelMapSizeMismatch(let path, let labelMap, let image):

@@ -54,8 +54,14 @@ public struct DatasetSummary: Sendable, Equatable {
   }
 
   /// One JSON object: `{"train": {...}, "query": {...}, "gallery": {...}}`.
-  public var json: String {
-    "{" + splits.map { "\"\($0.name)\": \($0.summary.json)" }.joined(separator: ", ") + "}"
+  public var json: String { json(fingerprint: nil) }
+
+  /// One JSON object, the splits by name, and a `fingerprint` field when given one.
+  public func json(fingerprint: String?) -> String {
+    let fields =
+      splits.map { "\"\($0.name)\": \($0.summary.json)" }
+      + (fingerprint.map { ["\"fingerprint\": \"\($0)\""] } ?? [])
+    return "{" + fields.joined(separator: ", ") + "}"
   }
 
   /// Aligned text lines, one per split.

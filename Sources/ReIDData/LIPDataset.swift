@@ -51,7 +51,7 @@ public struct LIPDataset: Sendable {
         ("train", train.count, expectedCounts.train), ("val", val.count, expectedCounts.val),
       ] where found != wanted {
         throw DatasetError.countMismatch(
-          dataset: "LIP", split: name, found: found, expected: wanted)
+          path: folder, dataset: "LIP", split: name, found: found, expected: wanted)
       }
     }
     return LIPDataset(folder: folder, train: train, val: val, isStandard: isStandard)

@@ -42,12 +42,14 @@ public struct ReIDDataset: Sendable {
     let isStandard = !(allowNonstandard || synthetic)
     if isStandard {
       let expected = kind.expectedCounts
-      for (name, found, wanted) in [
-        ("train", train.count, expected.train), ("query", query.count, expected.query),
-        ("gallery", gallery.count, expected.gallery),
+      for (name, found, wanted, path) in [
+        ("train", train.count, expected.train, splitFolders.train),
+        ("query", query.count, expected.query, splitFolders.query),
+        ("gallery", gallery.count, expected.gallery, splitFolders.gallery),
       ] where found != wanted {
         throw DatasetError.countMismatch(
-          dataset: kind.displayName, split: name, found: found, expected: wanted)
+          path: folder + "/" + path, dataset: kind.displayName, split: name, found: found,
+          expected: wanted)
       }
     }
     for (name, images, path) in [

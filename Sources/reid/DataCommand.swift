@@ -54,13 +54,12 @@ struct DataInspectCommand: ParsableCommand {
       summary = DatasetSummary(loaded)
       folder = loaded.folder
     }
+    let digest = fingerprint ? try DatasetFingerprint.short(of: folder) : nil
     if json {
-      print(summary.json)
+      print(summary.json(fingerprint: digest))
     } else {
       print(summary.text)
-    }
-    if fingerprint && !json {
-      print("fingerprint \(try DatasetFingerprint.short(of: folder))")
+      if let digest { print("fingerprint \(digest)") }
     }
   }
 }

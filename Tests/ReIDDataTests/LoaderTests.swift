@@ -36,8 +36,11 @@ final class LoaderTests: XCTestCase {
     XCTAssertThrowsError(try ReIDDataset.load(.market1501, dataRoot: tree.root)) { error in
       XCTAssertEqual(
         error as? DatasetError,
-        .countMismatch(dataset: "Market-1501", split: "train", found: 6, expected: 12_936))
+        .countMismatch(
+          path: tree.root + "/market1501/Market-1501-v15.09.15/bounding_box_train",
+          dataset: "Market-1501", split: "train", found: 6, expected: 12_936))
       XCTAssertTrue("\(error)".contains("--allow-nonstandard"), "\(error)")
+      XCTAssertTrue("\(error)".hasPrefix(tree.root + "/market1501/"), "\(error)")
     }
     // A synthetic marker declares the dataset non-standard.
     try tree.write(Array("{}".utf8), "market1501/synthetic.json")
@@ -106,10 +109,14 @@ final class LoaderTests: XCTestCase {
     XCTAssertEqual(lip.train.map(\.id), ["77_471474", "12_100001", "5_300000"])
     XCTAssertEqual(
       DatasetSummary(lip).json, "{\"train\": {\"images\": 3}, \"val\": {\"images\": 1}}")
+    XCTAssertEqual(
+      DatasetSummary(lip).json(fingerprint: "0123"),
+      "{\"train\": {\"images\": 3}, \"val\": {\"images\": 1}, \"fingerprint\": \"0123\"}")
     XCTAssertThrowsError(try LIPDataset.load(dataRoot: tree.root)) {
       XCTAssertEqual(
         $0 as? DatasetError,
-        .countMismatch(dataset: "LIP", split: "train", found: 3, expected: 30_462))
+        .countMismatch(
+          path: tree.root + "/lip", dataset: "LIP", split: "train", found: 3, expected: 30_462))
     }
     // The official zip keeps the lists in TrainVal_images/.
     try FileManager.default.moveItem(

@@ -54,10 +54,12 @@ public enum PNG {
           file: file, reason: "a gray label map must have 8-bit samples, not \(bytes[24])-bit")
       }
       var labels = [UInt8](repeating: 0, count: Int(image.width) * Int(image.height))
-      var colormap = [UInt8](repeating: 0, count: 256 * 3)
+      var colormap = [UInt8](repeating: 0, count: 256 * 4)
       // Both kinds are read color-mapped, which keeps the stored indices or gray values: a
-      // plain gray read would gamma-correct them when the file has a gAMA chunk.
-      image.format = isPalette ? formatRGBColormap : formatGray | flagColormap
+      // plain gray read would gamma-correct them when the file has a gAMA chunk. A palette
+      // with transparency (tRNS) keeps its alpha in the colormap, which is then ignored.
+      image.format =
+        isPalette ? formatRGBColormap | (image.format & flagAlpha) : formatGray | flagColormap
       let ok = labels.withUnsafeMutableBytes { p in
         colormap.withUnsafeMutableBytes { c in
           png_image_finish_read(&image, nil, p.baseAddress, 0, c.baseAddress)

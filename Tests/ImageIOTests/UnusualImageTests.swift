@@ -60,6 +60,33 @@ final class UnusualImageTests: XCTestCase {
     return signature + chunks + chunk("IEND", [])
   }
 
+  /// An 8-bit palette PNG of one row of `indices` over a gray palette of `colors` entries,
+  /// with a tRNS chunk making entry 0 transparent.
+  static func transparentPalettePNG(indices: [UInt8], colors: Int) -> [UInt8] {
+    let gray = grayPNG(width: indices.count, height: 1, bitDepth: 8, rows: [indices])
+    // Reuse the gray file's IDAT (same sample layout), with color type 3 and the palette.
+    let idatStart = 8 + 25
+    let idat = Array(gray[idatStart..<(gray.count - 12)])
+    let header: [UInt8] =
+      bigEndian(UInt32(indices.count)) + bigEndian(1) + [8, 3, 0, 0, 0]
+    var palette: [UInt8] = []
+    for entry in 0..<colors {
+      palette += [UInt8(entry * 10), UInt8(entry * 10), UInt8(entry * 10)]
+    }
+    let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+    let head: [UInt8] = signature + chunk("IHDR", header)
+    let tables: [UInt8] = chunk("PLTE", palette) + chunk("tRNS", [0])
+    return head + tables + idat + chunk("IEND", [])
+  }
+
+  /// A palette label map with a transparent entry (PIL writes one for `transparency=0`)
+  /// still reads as its indices; it was reported as corrupt.
+  func testPaletteWithTransparencyKeepsItsIndices() throws {
+    let indices: [UInt8] = [0, 1, 2, 19, 5, 0]
+    let png = Self.transparentPalettePNG(indices: indices, colors: 20)
+    XCTAssertEqual(try PNG.decodeLabelMap(png, file: "t.png").labels, indices)
+  }
+
   /// A gAMA chunk far from sRGB does not change a gray label map's values (a plain gray read
   /// would map 1, 2, 3 to 21, 28, 34 under gamma 1.0); the same image without gAMA agrees.
   func testGrayLabelMapKeepsStoredValuesWhateverItsGamma() throws {

@@ -99,7 +99,7 @@ let package = Package(
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
-    .testTarget(name: "HarnessTests", dependencies: ["Harness", "_TestSupport"]),
+    .testTarget(name: "HarnessTests", dependencies: ["Harness", "Models", "_TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["reid"]),
     .testTarget(
       name: "ModelsTests", dependencies: ["Models", "Layers", "Checkpoint", "_TestSupport"],

@@ -1,5 +1,6 @@
 import Foundation
 import Harness
+import Models
 import Optim
 import TensorCore
 import XCTest
@@ -125,6 +126,20 @@ final class CheckpointStoreTests: XCTestCase {
     try store.save(state, metadata: metadata(state, run: "other"))  // the first was moved aside
     XCTAssertNil(store.resume(into: mismatched, runID: "other") { warnings.append($0) })
     XCTAssertTrue(warnings.first?.contains("extra.weight") ?? false, "\(warnings)")
+  }
+
+  /// A run's weights.h5 is named as what it is, not as an incomplete checkpoint.
+  func testAWeightsFileIsNotACheckpoint() throws {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("weights-\(UUID().uuidString).h5").path
+    addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+    let slabs = ModelSlabs()
+    _ = slabs.parameters.register("layer.weight", shape: [2])
+    try WeightsFile.save(slabs, architecture: "test", to: path)
+    XCTAssertThrowsError(try CheckpointStore.metadata(of: path)) {
+      XCTAssertTrue("\($0)".contains("not a training checkpoint"), "\($0)")
+      XCTAssertTrue("\($0)".contains("weights file"), "\($0)")
+    }
   }
 
   func testParameterDigestDependsOnlyOnParameters() throws {

@@ -48,6 +48,14 @@ enum CheckpointFile {
   }
 
   static func metadata(of file: HDF5File, path: String) throws -> CheckpointMetadata {
+    guard try file.hasAttribute("run_id") else {
+      // Without a run id it was never a checkpoint (say, a run's weights.h5).
+      let kind =
+        try file.hasAttribute("architecture")
+        ? "a weights file (name -> tensor; reid forward --weights reads it)" : "another HDF5 file"
+      throw CheckpointError(
+        file: path, message: "not a training checkpoint (no run_id attribute): \(kind)")
+    }
     guard try file.hasAttribute("complete"), try file.attribute("complete", as: Int64.self) == 1
     else { throw CheckpointError(file: path, message: "not marked complete") }
     return CheckpointMetadata(

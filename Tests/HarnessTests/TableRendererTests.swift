@@ -42,5 +42,19 @@ final class TableRendererTests: XCTestCase {
     // Rendering is a pure function of the registry and the cache.
     XCTAssertEqual(
       text, TableRenderer(name: "table2", spec: spec, profile: "smoke", plan: plan).render())
+
+    // A readout evaluated without re-ranking (only the trained one is re-ranked) says so,
+    // rather than "not run".
+    try EvalResults(
+      runID: can6.id, normalize: true, flip: false, rerank: ["k1": 20, "k2": 6, "lambda": 0.3],
+      datasets: ["market1501": ["can6": ReadoutMetrics(plain: metrics, rerank: nil)]],
+      finished: "2026-11-25T10:00:00Z"
+    ).write(to: can6.directory)
+    let rendered = TableRenderer(name: "table2", spec: spec, profile: "smoke", plan: plan).render()
+    let rerankRow = rendered.split(separator: "\n").first {
+      $0.hasPrefix("| CAN-6+re-ranking |")
+    }
+    XCTAssertEqual(
+      rerankRow?.contains("not re-ranked / 92.7"), true, "\(String(describing: rerankRow))")
   }
 }

@@ -124,11 +124,13 @@ public struct TableRenderer {
     guard let runName = row.run, let readout = row.readout else {
       return "\(paperText) (reported)"
     }
-    guard let results = runs[runName]?.1,
-      let metrics = results.datasets[dataset]?[readout],
-      let chosen = row.rerank == true ? metrics.rerank : metrics.plain,
-      let value = chosen.value(metric)
+    guard let results = runs[runName]?.1, let metrics = results.datasets[dataset]?[readout]
     else { return "not run / \(paperText)" }
+    // Evaluation re-ranks only the readout the run trains.
+    guard let chosen = row.rerank == true ? metrics.rerank : metrics.plain else {
+      return "not re-ranked / \(paperText)"
+    }
+    guard let value = chosen.value(metric) else { return "not run / \(paperText)" }
     let ours = value * 100
     guard let paper else { return "\(format(ours)) / –" }
     let difference = ours - paper

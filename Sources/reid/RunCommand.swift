@@ -19,9 +19,15 @@ struct RegistryOptions: ParsableArguments {
 
   var registry: Registry { Registry(root: URL(fileURLWithPath: experiments)) }
 
-  /// The registry, checked to be one.
+  /// The registry, checked to be one; the results folder, checked not to be a file.
   func checkedRegistry() throws -> Registry {
     try registry.checkLayout()
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: results, isDirectory: &isFolder),
+      !isFolder.boolValue
+    {
+      throw OptionError(description: "\(results): the results folder is a file")
+    }
     return registry
   }
   var resultsURL: URL { URL(fileURLWithPath: results) }
@@ -58,6 +64,11 @@ struct RegistryOptions: ParsableArguments {
 
   /// Runs of one invocation asking for different process-wide BLAS settings.
   struct BLASConflict: Error, CustomStringConvertible {
+    var description: String
+  }
+
+  /// An option naming a path that cannot be what it should be.
+  struct OptionError: Error, CustomStringConvertible {
     var description: String
   }
 

@@ -80,6 +80,11 @@ final class BadInputTests: XCTestCase {
     try expectFailure(
       ["table", "table1", "--profile", "smoke", "--from-cache", "--output", folder.path],
       mentioning: [folder.path, "is a folder"])
+    let file = folder.appendingPathComponent("a-file")
+    try Data("x".utf8).write(to: file)
+    try expectFailure(
+      ["runs", "--profile", "smoke", "--results", file.path],
+      mentioning: [file.path, "results folder is a file"])
   }
 
   func testAMissingRealDataRootSaysWhereItLooked() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import ImageIO
 
 /// One LIP sample: an image and its parsing annotation.
 public struct LIPSample: Sendable, Equatable, Codable {
@@ -67,11 +68,9 @@ public struct LIPDataset: Sendable {
       else { throw DatasetError.missingFolder(path: required, dataset: "LIP") }
     }
     let list = try idList(name, folder: folder)
-    let text: String
-    do {
-      text = try String(contentsOfFile: list, encoding: .utf8)
-    } catch {
-      throw DatasetError.missingFile(path: list, reason: "unreadable id list")
+    let bytes = try FileBytes.read(list)
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw DatasetError.badListEntry(path: list, line: 1, reason: "the id list is not UTF-8 text")
     }
     var samples = [LIPSample]()
     var seen = Set<String>()
@@ -102,6 +101,7 @@ public struct LIPDataset: Sendable {
   static func idList(_ name: String, folder: String) throws -> String {
     let candidates = [folder + "/\(name)_id.txt", folder + "/TrainVal_images/\(name)_id.txt"]
     for path in candidates where FileManager.default.fileExists(atPath: path) { return path }
-    throw DatasetError.missingFile(path: candidates[0], reason: "the LIP \(name) id list")
+    throw DatasetError.missingFile(
+      path: candidates[0], reason: "the LIP \(name) id list; nor is it at \(candidates[1])")
   }
 }

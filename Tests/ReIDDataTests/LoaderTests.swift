@@ -122,6 +122,18 @@ final class LoaderTests: XCTestCase {
     try FileManager.default.moveItem(
       atPath: tree.root + "/lip/val_id.txt", toPath: tree.root + "/lip/TrainVal_images/val_id.txt")
     XCTAssertEqual(try LIPDataset.load(dataRoot: tree.root, allowNonstandard: true).val.count, 1)
+    // A list that is not UTF-8, and a list in neither place, are named as such.
+    let valList = tree.root + "/lip/TrainVal_images/val_id.txt"
+    let listed = try FileBytes.read(valList)
+    try FileBytes.write([0xFF, 0xFE, 0x31], to: valList)
+    XCTAssertThrowsError(try LIPDataset.load(dataRoot: tree.root, allowNonstandard: true)) {
+      XCTAssertTrue("\($0)".contains("val_id.txt:1: the id list is not UTF-8 text"), "\($0)")
+    }
+    try FileManager.default.removeItem(atPath: valList)
+    XCTAssertThrowsError(try LIPDataset.load(dataRoot: tree.root, allowNonstandard: true)) {
+      XCTAssertTrue("\($0)".contains("nor is it at \(tree.root)/lip/TrainVal_images/"), "\($0)")
+    }
+    try FileBytes.write(listed, to: valList)
     let missing = tree.root + "/lip/TrainVal_parsing_annotations/train_segmentations/12_100001.png"
     try FileManager.default.removeItem(atPath: missing)
     XCTAssertThrowsError(try LIPDataset.load(dataRoot: tree.root, allowNonstandard: true)) {

@@ -19,11 +19,14 @@ final class TableRendererTests: XCTestCase {
     let metrics = Metrics(rank1: 0.5, rank5: 0.6, rank10: 0.75, mAP: 0.25, queries: 10, skipped: 1)
     var reranked = metrics
     reranked.rank1 = 0.95
-    try EvalResults(
-      runID: can6.id, normalize: true, flip: false, rerank: ["k1": 20, "k2": 6, "lambda": 0.3],
-      datasets: ["market1501": ["can6": ReadoutMetrics(plain: metrics, rerank: reranked)]],
-      finished: "2026-11-25T10:00:00Z"
-    ).write(to: can6.directory)
+    /// Writes can6-inception's eval.json with these CAN-6 metrics on Market-1501.
+    func writeCAN6(_ readout: ReadoutMetrics) throws {
+      try EvalResults(
+        runID: can6.id, normalize: true, flip: false, rerank: ["k1": 20, "k2": 6, "lambda": 0.3],
+        datasets: ["market1501": ["can6": readout]], finished: "2026-11-25T10:00:00Z"
+      ).write(to: can6.directory)
+    }
+    try writeCAN6(ReadoutMetrics(plain: metrics, rerank: reranked))
 
     let text = TableRenderer(name: "table2", spec: spec, profile: "smoke", plan: plan).render()
     func row(_ name: String) -> String? {
@@ -45,11 +48,7 @@ final class TableRendererTests: XCTestCase {
 
     // A readout evaluated without re-ranking (only the trained one is re-ranked) says so,
     // rather than "not run".
-    try EvalResults(
-      runID: can6.id, normalize: true, flip: false, rerank: ["k1": 20, "k2": 6, "lambda": 0.3],
-      datasets: ["market1501": ["can6": ReadoutMetrics(plain: metrics, rerank: nil)]],
-      finished: "2026-11-25T10:00:00Z"
-    ).write(to: can6.directory)
+    try writeCAN6(ReadoutMetrics(plain: metrics, rerank: nil))
     let rendered = TableRenderer(name: "table2", spec: spec, profile: "smoke", plan: plan).render()
     let rerankRow = rendered.split(separator: "\n").first {
       $0.hasPrefix("| CAN-6+re-ranking |")

@@ -10,10 +10,11 @@ RESULTS ?= Results
 DATA_ROOT ?= data
 export DATA_ROOT
 # System libraries: pkg-config names, and the Debian packages that provide them.
-PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg
-APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools
+PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg ompi-c
+APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools \
+	libopenmpi-dev openmpi-bin slurm-wlm slurm-client slurmctld slurmd munge
 
-.PHONY: all deps check-deps build test bench bench-compare lint format clean \
+.PHONY: all deps check-deps build test test-cluster bench bench-compare lint format clean \
 	table1 table2 table3 tables check-tables
 
 all: build
@@ -40,6 +41,11 @@ build: check-deps
 
 test: check-deps
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+
+## test-cluster: the tests against real OpenMPI (mpirun: 1, 2 and 4 processes give the same
+## bits; a killed rank; bad process counts) and a local Slurm (scripts/slurm-local.sh).
+test-cluster: build
+	scripts/test-cluster.sh
 
 bench: check-deps
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) reid-bench

@@ -29,6 +29,7 @@ let package = Package(
     .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
     .systemLibrary(
       name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+    .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
     // MARK: - Training core
     .target(name: "TensorCore", swiftSettings: numericFlags),
@@ -68,12 +69,15 @@ let package = Package(
       name: "ReIDEval", dependencies: ["TensorCore", "Kernels", "Checkpoint"],
       swiftSettings: numericFlags),
 
+    // MARK: - Cluster: MPI processes sharing a run's shards
+    .target(name: "Cluster", dependencies: ["TensorCore", "CMPI"]),
+
     // MARK: - Executables
     .executableTarget(
       name: "reid",
       dependencies: [
         "TensorCore", "Kernels", "Checkpoint", "ImageIO", "ReIDData", "Models", "Harness",
-        "ReIDEval", "ReIDCommandLine",
+        "ReIDEval", "ReIDCommandLine", "Cluster",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The command-line options the two executables share.

@@ -12,26 +12,45 @@ public enum BatchNormKernels {
   ) {
     checkPrecondition(rows > 0, "BatchNorm: statistics of an empty batch")
     var sum = [Double](repeating: 0, count: channels)
+    addSums(x, rows: rows, channels: channels, into: &sum)
+    for c in 0..<channels {
+      sum[c] /= Double(rows)
+      mean[c] = Float(sum[c])
+    }
+    var squares = [Double](repeating: 0, count: channels)
+    addSquaredDeviations(x, rows: rows, channels: channels, from: sum, into: &squares)
+    for c in 0..<channels { variance[c] = Float(squares[c] / Double(rows)) }
+  }
+
+  /// s[c] += x[r][c] for every row r of x (rows, C), row by row in double precision: the
+  /// first pass of `statistics`.
+  public static func addSums(
+    _ x: UnsafePointer<Float>, rows: Int, channels: Int, into sum: inout [Double]
+  ) {
     sum.withUnsafeMutableBufferPointer { s in
       for r in 0..<rows {
         let row = x + r * channels
         for c in 0..<channels { s[c] += Double(row[c]) }
       }
-      for c in 0..<channels {
-        s[c] /= Double(rows)
-        mean[c] = Float(s[c])
-      }
     }
-    var squares = [Double](repeating: 0, count: channels)
-    squares.withUnsafeMutableBufferPointer { q in
-      for r in 0..<rows {
-        let row = x + r * channels
-        for c in 0..<channels {
-          let d = Double(row[c]) - sum[c]
-          q[c] += d * d
+  }
+
+  /// q[c] += (x[r][c] - mean[c])^2 for every row r of x (rows, C), row by row in double
+  /// precision: the second pass of `statistics`.
+  public static func addSquaredDeviations(
+    _ x: UnsafePointer<Float>, rows: Int, channels: Int, from mean: [Double],
+    into squares: inout [Double]
+  ) {
+    mean.withUnsafeBufferPointer { m in
+      squares.withUnsafeMutableBufferPointer { q in
+        for r in 0..<rows {
+          let row = x + r * channels
+          for c in 0..<channels {
+            let d = Double(row[c]) - m[c]
+            q[c] += d * d
+          }
         }
       }
-      for c in 0..<channels { variance[c] = Float(q[c] / Double(rows)) }
     }
   }
 
@@ -86,10 +105,32 @@ public enum BatchNormKernels {
   ) {
     var sumDy = [Double](repeating: 0, count: channels)
     var sumDyXhat = [Double](repeating: 0, count: channels)
+    addGradientSums(
+      x, stride: channels, dy, rows: rows, channels: channels, mean: mean, invStd: invStd,
+      relu: relu, sumDy: &sumDy, sumDyXhat: &sumDyXhat)
+    for c in 0..<channels {
+      dbeta[c] += Float(sumDy[c])
+      dgamma[c] += Float(sumDyXhat[c])
+    }
+    guard let dx else { return }
+    addTrainingInputGradient(
+      x, dy, rows: rows, channels: channels, mean: mean, invStd: invStd, gamma: gamma,
+      relu: relu, sumDy: sumDy, sumDyXhat: sumDyXhat, batchRows: rows, inputGradient: dx)
+  }
+
+  /// sumDy[c] += sum(dy), sumDyXhat[c] += sum(dy * xhat) over the rows of x (rows, stride,
+  /// channels <= stride) and dy (rows, channels), row by row in double precision; with `relu`,
+  /// dy is masked as `backwardTraining` masks it.
+  public static func addGradientSums(
+    _ x: UnsafePointer<Float>, stride: Int, _ dy: UnsafePointer<Float>, rows: Int,
+    channels: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
+    relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?,
+    sumDy: inout [Double], sumDyXhat: inout [Double]
+  ) {
     sumDy.withUnsafeMutableBufferPointer { sd in
       sumDyXhat.withUnsafeMutableBufferPointer { sdx in
         for r in 0..<rows {
-          let (xr, dyr) = (x + r * channels, dy + r * channels)
+          let (xr, dyr) = (x + r * stride, dy + r * channels)
           if let (scale, shift) = relu {
             for c in 0..<channels {
               let g = reluMasked(dyr[c], xr[c], scale[c], shift[c])
@@ -107,16 +148,25 @@ public enum BatchNormKernels {
         }
       }
     }
+  }
+
+  /// dx += gamma * invstd / M * (M * dy - sum(dy) - xhat * sum(dy * xhat)) over x, dy, dx
+  /// (rows, C), where M = `batchRows` is the row count of the whole batch the sums cover
+  /// (more than `rows` when the batch is sharded).
+  public static func addTrainingInputGradient(
+    _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, rows: Int, channels: Int,
+    mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>, gamma: UnsafePointer<Float>,
+    relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?,
+    sumDy: [Double], sumDyXhat: [Double], batchRows: Int,
+    inputGradient dx: UnsafeMutablePointer<Float>
+  ) {
     var a = [Float](repeating: 0, count: channels)
     var b = [Float](repeating: 0, count: channels)
     for c in 0..<channels {
-      dbeta[c] += Float(sumDy[c])
-      dgamma[c] += Float(sumDyXhat[c])
       let k = gamma[c] * invStd[c]
-      a[c] = Float(sumDy[c] / Double(rows)) * k
-      b[c] = Float(sumDyXhat[c] / Double(rows)) * k
+      a[c] = Float(sumDy[c] / Double(batchRows)) * k
+      b[c] = Float(sumDyXhat[c] / Double(batchRows)) * k
     }
-    guard let dx else { return }
     a.withUnsafeBufferPointer { a in
       b.withUnsafeBufferPointer { b in
         for r in 0..<rows {

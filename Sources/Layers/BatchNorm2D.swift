@@ -84,13 +84,14 @@ public struct BatchNorm2D: Sendable {
     var variance = [Float](repeating: 0, count: channels)
     switch mode {
     case .training:
-      x.withUnsafePointer { px in
-        BatchNormKernels.statistics(
-          px, rows: m, channels: channels, mean: &mean, variance: &variance)
+      // Over every shard of the step's global batch (`BatchShards`): one shard unless sharded.
+      let (batchMean, batchVariance, total) = x.withUnsafePointer { px in
+        ShardedNormalization.statistics(px, rows: m, channels: channels)
       }
+      (mean, variance) = (batchMean, batchVariance)
       let rm = buffers.values(runningMean)
       let rv = buffers.values(runningVariance)
-      let unbiased = m > 1 ? Float(m) / Float(m - 1) : 1
+      let unbiased = total > 1 ? Float(total) / Float(total - 1) : 1
       for c in 0..<channels {
         rm[c] = (1 - momentum) * rm[c] + momentum * mean[c]
         rv[c] = (1 - momentum) * rv[c] + momentum * variance[c] * unbiased
@@ -127,8 +128,6 @@ public struct BatchNorm2D: Sendable {
         shape == x.shape, "BatchNorm2D.backward: input gradient \(shape) for x \(x.shape)")
     }
     let gamma = UnsafePointer(parameters.valuePointer(weight))
-    let dgamma = parameters.gradientPointer(weight)
-    let dbeta = parameters.gradientPointer(bias)
     let (scale, shift) =
       relu ? affineMap(mean: cache.mean, invStd: cache.invStd, parameters: parameters) : ([], [])
     scale.withUnsafeBufferPointer { pscale in
@@ -139,24 +138,26 @@ public struct BatchNorm2D: Sendable {
         }
         x.withUnsafePointer { px in
           dy.withUnsafePointer { pdy in
-            let run = { (pdx: UnsafeMutablePointer<Float>?) in
-              switch cache.mode {
-              case .training:
-                BatchNormKernels.backwardTraining(
-                  px, pdy, rows: m, channels: channels, mean: cache.mean,
-                  invStd: cache.invStd, gamma: gamma, relu: mask, inputGradient: pdx,
-                  gammaGradient: dgamma, betaGradient: dbeta)
-              case .inference:
+            // gamma's and beta's gradients, per shard into each shard's bank; in training
+            // the sums over the whole batch that the input gradient needs.
+            let training = cache.mode == .training
+            let sums = ShardedNormalization.gradientSums(
+              px, stride: channels, pdy, rows: m, channels: channels, mean: cache.mean,
+              invStd: cache.invStd, relu: mask, throughStatistics: training,
+              parameters: parameters, gamma: weight, beta: bias)
+            guard inputGradient != nil else { return }
+            inputGradient?.withUnsafeMutablePointer { pdx in
+              if training {
+                BatchNormKernels.addTrainingInputGradient(
+                  px, pdy, rows: m, channels: channels, mean: cache.mean, invStd: cache.invStd,
+                  gamma: gamma, relu: mask, sumDy: sums.sumDy, sumDyXhat: sums.sumDyXhat,
+                  batchRows: sums.rows, inputGradient: pdx)
+              } else {
                 BatchNormKernels.backwardInference(
-                  px, pdy, rows: m, channels: channels, mean: cache.mean,
-                  invStd: cache.invStd, gamma: gamma, relu: mask, inputGradient: pdx,
-                  gammaGradient: dgamma, betaGradient: dbeta)
+                  px, pdy, rows: m, channels: channels, mean: cache.mean, invStd: cache.invStd,
+                  gamma: gamma, relu: mask, inputGradient: pdx, gammaGradient: nil,
+                  betaGradient: nil)
               }
-            }
-            if inputGradient == nil {
-              run(nil)
-            } else {
-              inputGradient?.withUnsafeMutablePointer { run($0) }
             }
           }
         }

@@ -55,20 +55,32 @@ public struct Conv2D: Sendable {
   }
 
   /// x: (N, H, W, Cin) -> y: (N, Ho, Wo, Cout).
+  ///
+  /// In a sharded step each shard of the batch is its own GEMM, so an image's output does
+  /// not depend on how many shards share this process (`BatchShards`).
   public func forward(_ x: Tensor, _ parameters: ParameterSlab) -> Tensor {
     let g = geometry(for: x.shape)
     let w = parameters.valuePointer(weight)
     let b = bias.map { UnsafePointer(parameters.valuePointer($0)) }
+    let (inputImage, outputImage) = imageSizes(g)
     // Every GEMM of the forward pass runs with beta 0: it writes all of y.
     return Tensor(shape: [g.batch, g.outputHeight, g.outputWidth, outputChannels]) { py in
-      x.withUnsafePointer { px in Convolution.forward(px, weight: w, bias: b, g, output: py) }
+      x.withUnsafePointer { px in
+        for images in BatchShards.localSlices(g.batch) {
+          Convolution.forward(
+            px + images.lowerBound * inputImage, weight: w, bias: b,
+            geometry(for: x.shape, batch: images.count),
+            output: py + images.lowerBound * outputImage)
+        }
+      }
     }
   }
 
   /// Accumulates the gradients of the weight and bias (into `parameters`) and, when
   /// `inputGradient` is non-nil, of the input.
   ///
-  /// x: (N, H, W, Cin), dy: (N, Ho, Wo, Cout), inputGradient: (N, H, W, Cin).
+  /// x: (N, H, W, Cin), dy: (N, Ho, Wo, Cout), inputGradient: (N, H, W, Cin). In a sharded
+  /// step, shard s's weight gradient accumulates into gradient bank s (`BatchShards`).
   public func backward(
     _ dy: Tensor, input x: Tensor, into inputGradient: inout Tensor?, _ parameters: ParameterSlab
   ) {
@@ -76,21 +88,46 @@ public struct Conv2D: Sendable {
     checkPrecondition(
       dy.shape == [g.batch, g.outputHeight, g.outputWidth, outputChannels],
       "Conv2D.backward: dy \(dy.shape) for input \(x.shape) and \(g)")
-    let dw = parameters.gradientPointer(weight)
-    let db = bias.map { parameters.gradientPointer($0) }
+    if inputGradient != nil {
+      checkPrecondition(
+        inputGradient?.shape == x.shape,
+        "Conv2D.backward: input gradient \(inputGradient?.shape ?? []) for input \(x.shape)")
+    }
+    let (inputImage, outputImage) = imageSizes(g)
+    let w = parameters.valuePointer(weight)
     dy.withUnsafePointer { pdy in
       x.withUnsafePointer { px in
-        Convolution.backwardWeights(pdy, input: px, g, weightGradient: dw, biasGradient: db)
-      }
-      if inputGradient != nil {
-        checkPrecondition(
-          inputGradient?.shape == x.shape,
-          "Conv2D.backward: input gradient \(inputGradient?.shape ?? []) for input \(x.shape)")
-        let w = parameters.valuePointer(weight)
-        inputGradient?.withUnsafeMutablePointer { pdx in
-          Convolution.backwardData(pdy, weight: w, g, inputGradient: pdx)
+        for (shard, images) in BatchShards.localSlices(g.batch).enumerated() {
+          let shardGeometry = geometry(for: x.shape, batch: images.count)
+          let (shardX, shardDy) = (
+            px + images.lowerBound * inputImage, pdy + images.lowerBound * outputImage
+          )
+          parameters.selectGradientBank(shard)
+          Convolution.backwardWeights(
+            shardDy, input: shardX, shardGeometry,
+            weightGradient: parameters.gradientPointer(weight),
+            biasGradient: bias.map { parameters.gradientPointer($0) })
+          inputGradient?.withUnsafeMutablePointer { pdx in
+            Convolution.backwardData(
+              shardDy, weight: w, shardGeometry,
+              inputGradient: pdx + images.lowerBound * inputImage)
+          }
         }
+        parameters.selectGradientBank(0)
       }
     }
+  }
+
+  /// The geometry of `batch` images of an input of `shape`.
+  func geometry(for shape: Shape, batch: Int) -> ConvGeometry {
+    geometry(for: Shape([batch] + shape.dims.dropFirst()))
+  }
+
+  /// The scalars of one input image and of one output image.
+  func imageSizes(_ g: ConvGeometry) -> (input: Int, output: Int) {
+    (
+      g.inputHeight * g.inputWidth * inputChannels,
+      g.outputHeight * g.outputWidth * outputChannels
+    )
   }
 }

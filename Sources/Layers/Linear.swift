@@ -37,15 +37,20 @@ public struct Linear: Sendable {
     return shape[0]
   }
 
-  /// x: (N, in) -> y: (N, out).
+  /// x: (N, in) -> y: (N, out). In a sharded step each shard is its own GEMM
+  /// (`BatchShards`).
   public func forward(_ x: Tensor, _ parameters: ParameterSlab) -> Tensor {
     let n = batch(of: x.shape)
     var y = Tensor(shape: [n, outputFeatures])
     let w = parameters.valuePointer(weight)
     x.withUnsafePointer { px in
       y.withUnsafeMutablePointer { py in
-        BLAS.sgemm(
-          .none, .transposed, m: n, n: outputFeatures, k: inputFeatures, a: px, b: w, c: py)
+        for rows in BatchShards.localSlices(n) {
+          BLAS.sgemm(
+            .none, .transposed, m: rows.count, n: outputFeatures, k: inputFeatures,
+            a: px + rows.lowerBound * inputFeatures, b: w, c: py + rows.lowerBound * outputFeatures
+          )
+        }
         if let bias {
           let b = parameters.valuePointer(bias)
           for r in 0..<n {
@@ -58,7 +63,7 @@ public struct Linear: Sendable {
   }
 
   /// Accumulates dW += dy^T · x, db += sum(dy) and, when `inputGradient` is non-nil,
-  /// dx += dy · W.
+  /// dx += dy · W. In a sharded step, shard s's gradients accumulate into bank s.
   ///
   /// x: (N, in), dy: (N, out), inputGradient: (N, in).
   public func backward(
@@ -67,27 +72,34 @@ public struct Linear: Sendable {
     let n = batch(of: x.shape)
     checkPrecondition(
       dy.shape == [n, outputFeatures], "Linear.backward: dy \(dy.shape) for x \(x.shape)")
-    let dw = parameters.gradientPointer(weight)
+    if let shape = inputGradient?.shape {
+      checkPrecondition(
+        shape == x.shape, "Linear.backward: input gradient \(shape) for x \(x.shape)")
+    }
+    let w = parameters.valuePointer(weight)
     dy.withUnsafePointer { pdy in
       x.withUnsafePointer { px in
-        BLAS.sgemm(
-          .transposed, .none, m: outputFeatures, n: inputFeatures, k: n, a: pdy, b: px, beta: 1,
-          c: dw)
-      }
-      if let bias {
-        let db = parameters.gradientPointer(bias)
-        for r in 0..<n {
-          for o in 0..<outputFeatures { db[o] += pdy[r * outputFeatures + o] }
-        }
-      }
-      if let shape = inputGradient?.shape {
-        checkPrecondition(
-          shape == x.shape, "Linear.backward: input gradient \(shape) for x \(x.shape)")
-        let w = parameters.valuePointer(weight)
-        inputGradient?.withUnsafeMutablePointer { pdx in
+        for (shard, rows) in BatchShards.localSlices(n).enumerated() {
+          let (shardDy, shardX) = (
+            pdy + rows.lowerBound * outputFeatures, px + rows.lowerBound * inputFeatures
+          )
+          parameters.selectGradientBank(shard)
           BLAS.sgemm(
-            .none, .none, m: n, n: inputFeatures, k: outputFeatures, a: pdy, b: w, beta: 1, c: pdx)
+            .transposed, .none, m: outputFeatures, n: inputFeatures, k: rows.count, a: shardDy,
+            b: shardX, beta: 1, c: parameters.gradientPointer(weight))
+          if let bias {
+            let db = parameters.gradientPointer(bias)
+            for r in 0..<rows.count {
+              for o in 0..<outputFeatures { db[o] += shardDy[r * outputFeatures + o] }
+            }
+          }
+          inputGradient?.withUnsafeMutablePointer { pdx in
+            BLAS.sgemm(
+              .none, .none, m: rows.count, n: inputFeatures, k: outputFeatures, a: shardDy, b: w,
+              beta: 1, c: pdx + rows.lowerBound * inputFeatures)
+          }
         }
+        parameters.selectGradientBank(0)
       }
     }
   }

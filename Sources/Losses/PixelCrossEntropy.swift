@@ -29,7 +29,8 @@ public struct PixelCrossEntropy: Sendable, Equatable {
     public let shape: Shape
     /// The labels as `Int`, one per pixel (N, H, W).
     public let labels: [Int]
-    /// The number of non-ignored pixels, the divisor of the mean.
+    /// The number of non-ignored pixels, the divisor of the mean (over every shard of a
+    /// sharded step).
     public let countedPixels: Int
     let normalizers: CrossEntropyRows.Normalizers
   }
@@ -49,15 +50,30 @@ public struct PixelCrossEntropy: Sendable, Equatable {
       labels.count == pixels,
       "PixelCrossEntropy: \(labels.count) labels for logits \(logits.shape) (\(pixels) pixels)")
     let intLabels = labels.map { Int($0) }
-    let result = logits.withUnsafeBufferPointer {
-      CrossEntropyRows.forward(
-        logits: $0, classes: logits.shape[3], labels: intLabels, ignoreLabel: ignoreLabel,
-        labelSmoothing: labelSmoothing, context: "PixelCrossEntropy \(logits.shape)")
+    // In a sharded step (`BatchShards`) the mean is over the whole global batch: each shard's
+    // loss sum and pixel count, added in shard order.
+    let classes = logits.shape[3]
+    let shardPixels = logits.shape[1] * logits.shape[2]
+    var perShard: [Double] = []
+    var normalizers = CrossEntropyRows.Normalizers(maximum: [], sum: [])
+    logits.withUnsafeBufferPointer { all in
+      for images in BatchShards.localSlices(logits.shape[0]) {
+        let rows = images.lowerBound * shardPixels..<images.upperBound * shardPixels
+        let result = CrossEntropyRows.forward(
+          logits: UnsafeBufferPointer(
+            rebasing: all[rows.lowerBound * classes..<rows.upperBound * classes]),
+          classes: classes, labels: Array(intLabels[rows]), ignoreLabel: ignoreLabel,
+          labelSmoothing: labelSmoothing, context: "PixelCrossEntropy \(logits.shape)")
+        perShard += [result.sum, Double(result.counted)]
+        normalizers.maximum += result.normalizers.maximum
+        normalizers.sum += result.normalizers.sum
+      }
     }
-    let loss = result.counted == 0 ? 0 : Float(result.sum / Double(result.counted))
+    let total = BatchShards.sumOverShards(perShard)
+    let (sum, counted) = (total[0], Int(total[1]))
+    let loss = counted == 0 ? 0 : Float(sum / Double(counted))
     let cache = Cache(
-      shape: logits.shape, labels: intLabels, countedPixels: result.counted,
-      normalizers: result.normalizers)
+      shape: logits.shape, labels: intLabels, countedPixels: counted, normalizers: normalizers)
     return (loss, cache)
   }
 

@@ -4,9 +4,10 @@ import TensorCore
 
 /// Applies an `AugmentationConfig` to one image (and its label map), drawing from a stream.
 ///
-/// Random draws per image, in this order and only for enabled steps: flip (one uniform), crop
-/// offset (two integers), erasing (one uniform, then per attempt two uniforms and two
-/// integers, at most 10 attempts as torchvision). The same stream state gives the same bits.
+/// Random draws per image (`draw`), in this order and only for enabled steps: flip (one
+/// uniform), crop offset (two integers), erasing (one uniform, then per attempt two uniforms
+/// and two integers, at most 10 attempts as torchvision). The same stream state gives the same
+/// bits.
 public struct Augmenter: Sendable {
   /// The pipeline.
   public let config: AugmentationConfig
@@ -34,7 +35,40 @@ public struct Augmenter: Sendable {
     self.config = config
   }
 
-  /// Augments `image` into `output` and `labels` into `labelOutput`.
+  /// The random choices for one image: what `apply` does to it.
+  public struct Draw: Sendable, Equatable {
+    /// Mirror horizontally.
+    public var flip = false
+    /// The crop's offset in the zero-padded image.
+    public var offsetY = 0
+    public var offsetX = 0
+    /// The erased rectangle (top, left, height, width) of the output, if any.
+    public var erasure: (top: Int, left: Int, height: Int, width: Int)?
+
+    public static func == (a: Draw, b: Draw) -> Bool {
+      a.flip == b.flip && a.offsetY == b.offsetY && a.offsetX == b.offsetX
+        && a.erasure?.top == b.erasure?.top && a.erasure?.left == b.erasure?.left
+        && a.erasure?.height == b.erasure?.height && a.erasure?.width == b.erasure?.width
+    }
+  }
+
+  /// Draws one image's choices from `random`. They do not depend on the image, so a process
+  /// that builds part of a batch draws every image's choices and applies its own.
+  public func draw(random: inout RandomStream) -> Draw {
+    var draw = Draw()
+    draw.flip = config.flipProbability > 0 && random.nextUniform() < config.flipProbability
+    if config.padding > 0 {
+      draw.offsetY = random.nextInt(below: 2 * config.padding + 1) - config.padding
+      draw.offsetX = random.nextInt(below: 2 * config.padding + 1) - config.padding
+    }
+    if config.erasingProbability > 0 && random.nextUniform() < config.erasingProbability {
+      draw.erasure = erasure(random: &random)
+    }
+    return draw
+  }
+
+  /// Augments `image` into `output` and `labels` into `labelOutput`, drawing its choices from
+  /// `random`.
   /// image: (h, w, 3) bytes -> output: (height, width, 3) floats;
   /// labels: (h, w) -> labelOutput: (height, width). With `mirrorLabels`, a flip also swaps
   /// LIP's left/right labels.
@@ -43,16 +77,20 @@ public struct Augmenter: Sendable {
     random: inout RandomStream, output: UnsafeMutablePointer<Float>,
     labelOutput: UnsafeMutablePointer<UInt8>? = nil
   ) {
+    apply(
+      image, labels: labels, mirrorLabels: mirrorLabels, draw: draw(random: &random),
+      output: output, labelOutput: labelOutput)
+  }
+
+  /// Augments `image` (and `labels`) with the choices `draw`; layouts as `apply(random:)`.
+  public func apply(
+    _ image: RGBImage, labels: LabelMap? = nil, mirrorLabels: Bool = false, draw: Draw,
+    output: UnsafeMutablePointer<Float>, labelOutput: UnsafeMutablePointer<UInt8>? = nil
+  ) {
     let h = config.height
     let w = config.width
     let resized = ImageResize.bilinearFloat(image, width: w, height: h)
-    let flip = config.flipProbability > 0 && random.nextUniform() < config.flipProbability
-    var offsetY = 0
-    var offsetX = 0
-    if config.padding > 0 {
-      offsetY = random.nextInt(below: 2 * config.padding + 1) - config.padding
-      offsetX = random.nextInt(below: 2 * config.padding + 1) - config.padding
-    }
+    let (flip, offsetY, offsetX) = (draw.flip, draw.offsetY, draw.offsetX)
     // One pass: out(y, x) = resized(y + offsetY, x' ) where x' is x + offsetX, mirrored when
     // flipping; outside the resized image it is the zero padding.
     var scale = [Float](repeating: 1, count: 3)
@@ -93,13 +131,17 @@ public struct Augmenter: Sendable {
         }
       }
     }
-    if config.erasingProbability > 0 && random.nextUniform() < config.erasingProbability {
-      erase(output, random: &random)
+    if let (top, left, eh, ew) = draw.erasure {
+      for y in top..<(top + eh) {
+        let row = output + (y * w + left) * 3
+        row.update(repeating: 0, count: ew * 3)
+      }
     }
   }
 
-  /// torchvision's RandomErasing with value 0 (the mean color once normalized).
-  func erase(_ output: UnsafeMutablePointer<Float>, random: inout RandomStream) {
+  /// torchvision's RandomErasing rectangle (erased to 0, the mean color once normalized), or
+  /// nil when 10 attempts find none that fits.
+  func erasure(random: inout RandomStream) -> (top: Int, left: Int, height: Int, width: Int)? {
     let h = config.height
     let w = config.width
     let area = Float(h * w)
@@ -113,11 +155,8 @@ public struct Augmenter: Sendable {
       guard eh < h && ew < w && eh > 0 && ew > 0 else { continue }
       let top = random.nextInt(below: h - eh + 1)
       let left = random.nextInt(below: w - ew + 1)
-      for y in top..<(top + eh) {
-        let row = output + (y * w + left) * 3
-        row.update(repeating: 0, count: ew * 3)
-      }
-      return
+      return (top, left, eh, ew)
     }
+    return nil
   }
 }

@@ -30,21 +30,30 @@ public struct BatchBuilder: Sendable {
 
   /// Builds the batch of `indices` at `step` (for evaluation, any step: its pipeline draws
   /// nothing; `samplerState` is what the batch carries for checkpoints, nil outside training).
+  ///
+  /// `rows` picks the images that are decoded and augmented (a process's shards of the batch);
+  /// every image's augmentation is drawn all the same, so an image's bits do not depend on
+  /// which rows are built. Labels and cameras cover every index.
   /// - Throws: `ImageIOError` naming an unreadable or corrupt file; `DatasetError` when a label
   ///   map's size differs from its image's or it holds a value that is not a LIP class or 255.
   public func build(
-    indices: [Int], step: Int, samplerState: BatchSampler.State? = nil,
+    indices: [Int], step: Int, samplerState: BatchSampler.State? = nil, rows: Range<Int>? = nil,
     decoder: JPEGDecoder
   ) throws -> Batch {
     let h = augmenter.config.height
     let w = augmenter.config.width
-    let n = indices.count
+    let rows = rows ?? indices.indices
+    checkPrecondition(
+      rows.clamped(to: indices.indices) == rows,
+      "BatchBuilder: rows \(rows) of a batch of \(indices.count)")
     var random = RandomStream(seed: seed, name: "augment/\(step)")
+    let draws = indices.map { _ in augmenter.draw(random: &random) }
+    let n = rows.count
     var images = Tensor(shape: [n, h, w, 3])
     let withMaps = indices.contains { items[$0].labelMapPath != nil }
     var maps = withMaps ? [UInt8](repeating: 0, count: n * h * w) : nil
-    for (slot, index) in indices.enumerated() {
-      let item = items[index]
+    for (slot, row) in rows.enumerated() {
+      let item = items[indices[row]]
       let image = try decode(item.imagePath, decoder: decoder)
       var labelMap: LabelMap?
       if let path = item.labelMapPath {
@@ -66,17 +75,18 @@ public struct BatchBuilder: Sendable {
         if maps != nil {
           maps?.withUnsafeMutableBufferPointer { m in
             augmenter.apply(
-              image, labels: labelMap, mirrorLabels: mirrorLabels, random: &random, output: output,
-              labelOutput: m.baseAddress.map { $0 + slot * h * w })
+              image, labels: labelMap, mirrorLabels: mirrorLabels, draw: draws[row],
+              output: output, labelOutput: m.baseAddress.map { $0 + slot * h * w })
           }
         } else {
-          augmenter.apply(image, random: &random, output: output)
+          augmenter.apply(image, draw: draws[row], output: output)
         }
       }
     }
     return Batch(
       step: step, images: images, indices: indices, labels: indices.map { items[$0].label },
-      cameras: indices.map { items[$0].camera }, labelMaps: maps, samplerState: samplerState)
+      cameras: indices.map { items[$0].camera }, labelMaps: maps, samplerState: samplerState,
+      rows: rows)
   }
 
   func decode(_ path: String, decoder: JPEGDecoder) throws -> RGBImage {
@@ -90,12 +100,15 @@ public struct BatchSource {
   public private(set) var sampler: BatchSampler
   /// The builder.
   public let builder: BatchBuilder
+  /// Which shards of each batch this process builds (every image unless sharded).
+  public let shards: ShardPlan
   private let decoder: JPEGDecoder
 
-  /// A source drawing from `sampler` and building with `builder`.
-  public init(sampler: BatchSampler, builder: BatchBuilder) throws {
+  /// A source drawing from `sampler` and building with `builder` this process's `shards`.
+  public init(sampler: BatchSampler, builder: BatchBuilder, shards: ShardPlan = .single) throws {
     self.sampler = sampler
     self.builder = builder
+    self.shards = shards
     decoder = try JPEGDecoder()
   }
 
@@ -104,6 +117,7 @@ public struct BatchSource {
     let step = sampler.state.step
     let indices = sampler.next()
     return try builder.build(
-      indices: indices, step: step, samplerState: sampler.state, decoder: decoder)
+      indices: indices, step: step, samplerState: sampler.state,
+      rows: shards.localRows(ofBatch: indices.count), decoder: decoder)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TensorCore
 
 /// Produces batches on one background thread, up to `depth` ahead of the consumer.
 ///
@@ -9,15 +10,18 @@ import Foundation
 public final class PrefetchingBatchSource: Sendable {
   private let queue: BoundedQueue
 
-  /// Starts prefetching from `sampler` (at its current state) with `builder`.
+  /// Starts prefetching from `sampler` (at its current state) with `builder`, building this
+  /// process's `shards` of each batch.
   /// - Parameter depth: batches computed ahead (at least 1).
-  public init(sampler: BatchSampler, builder: BatchBuilder, depth: Int = 2) {
+  public init(
+    sampler: BatchSampler, builder: BatchBuilder, shards: ShardPlan = .single, depth: Int = 2
+  ) {
     let queue = BoundedQueue(capacity: max(1, depth))
     self.queue = queue
     let thread = Thread {
       var source: BatchSource
       do {
-        source = try BatchSource(sampler: sampler, builder: builder)
+        source = try BatchSource(sampler: sampler, builder: builder, shards: shards)
       } catch {
         queue.finish(with: error)
         return

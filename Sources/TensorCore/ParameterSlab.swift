@@ -31,6 +31,12 @@ public final class ParameterSlab: @unchecked Sendable {
   private var indexByName: [String: Int] = [:]
   private var valueBuffer = AlignedBuffer(count: 0)
   private var gradientBuffer = AlignedBuffer(count: 0)
+  /// Gradient banks 1 ..< `gradientBankCount` (bank 0 is `gradientBuffer`): one per shard of a
+  /// sharded step, so each shard's gradient is summed on its own before the shards are added
+  /// in shard order (`BatchShards`).
+  private var extraGradientBanks: [AlignedBuffer] = []
+  /// The bank that `gradients`, `gradientPointer` and layers' accumulation address.
+  public private(set) var activeGradientBank = 0
 
   /// The number of scalars in all tensors.
   public private(set) var count = 0
@@ -41,6 +47,8 @@ public final class ParameterSlab: @unchecked Sendable {
   /// Adds a zero-filled tensor called `name` and returns its handle.
   public func register(_ name: String, shape: Shape) -> ParameterID {
     checkPrecondition(indexByName[name] == nil, "ParameterSlab: \(name) is registered twice")
+    checkPrecondition(
+      extraGradientBanks.isEmpty, "ParameterSlab: \(name) registered after gradient banks")
     let entry = ParameterEntry(name: name, shape: shape, offset: count)
     let newCount = count + shape.count
     if newCount > valueBuffer.count {
@@ -81,11 +89,10 @@ public final class ParameterSlab: @unchecked Sendable {
     return UnsafeMutableBufferPointer(start: valueBuffer.baseAddress + e.offset, count: e.count)
   }
 
-  /// The gradients of one tensor (valid until the next `register`).
+  /// The gradients of one tensor in the active bank (valid until the next `register`).
   public func gradients(_ id: ParameterID) -> UnsafeMutableBufferPointer<Float> {
-    checkPrecondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
     let e = entries[id.index]
-    return UnsafeMutableBufferPointer(start: gradientBuffer.baseAddress + e.offset, count: e.count)
+    return UnsafeMutableBufferPointer(start: activeGradientBase + e.offset, count: e.count)
   }
 
   /// A pointer to the first value of one tensor (valid until the next `register`).
@@ -93,10 +100,44 @@ public final class ParameterSlab: @unchecked Sendable {
     valueBuffer.baseAddress + entries[id.index].offset
   }
 
-  /// A pointer to the first gradient of one tensor (valid until the next `register`).
+  /// A pointer to the first gradient of one tensor in the active bank (valid until the next
+  /// `register`).
   public func gradientPointer(_ id: ParameterID) -> UnsafeMutablePointer<Float> {
+    activeGradientBase + entries[id.index].offset
+  }
+
+  private var activeGradientBase: UnsafeMutablePointer<Float> {
     checkPrecondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
-    return gradientBuffer.baseAddress + entries[id.index].offset
+    return activeGradientBank == 0
+      ? gradientBuffer.baseAddress : extraGradientBanks[activeGradientBank - 1].baseAddress
+  }
+
+  /// The number of gradient banks (1 unless a sharded step asked for more).
+  public var gradientBankCount: Int { 1 + extraGradientBanks.count }
+
+  /// Keeps `count` gradient banks, all zero, with bank 0 active. Call once every tensor is
+  /// registered.
+  public func setGradientBankCount(_ count: Int) {
+    checkPrecondition(hasGradients && count >= 1, "ParameterSlab: \(count) gradient banks")
+    if count != gradientBankCount {
+      extraGradientBanks = (1..<count).map { _ in AlignedBuffer(count: max(self.count, 1)) }
+    }
+    activeGradientBank = 0
+    zeroGradients()
+  }
+
+  /// Makes `bank` the one gradients accumulate into.
+  public func selectGradientBank(_ bank: Int) {
+    checkPrecondition(
+      (0..<gradientBankCount).contains(bank),
+      "ParameterSlab: bank \(bank) of \(gradientBankCount)")
+    activeGradientBank = bank
+  }
+
+  /// The first scalar of every gradient bank, in bank order.
+  public var gradientBanks: [UnsafeMutablePointer<Float>] {
+    checkPrecondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
+    return [gradientBuffer.baseAddress] + extraGradientBanks.map(\.baseAddress)
   }
 
   /// Every value, as one flat buffer (for the optimizer and checksums).
@@ -104,16 +145,17 @@ public final class ParameterSlab: @unchecked Sendable {
     UnsafeMutableBufferPointer(start: valueBuffer.baseAddress, count: count)
   }
 
-  /// Every gradient, as one flat buffer parallel to `allValues`.
+  /// Every gradient of bank 0 (the one the optimizer reads), as one flat buffer parallel to
+  /// `allValues`.
   public var allGradients: UnsafeMutableBufferPointer<Float> {
     checkPrecondition(hasGradients, "ParameterSlab: this slab keeps no gradients")
     return UnsafeMutableBufferPointer(start: gradientBuffer.baseAddress, count: count)
   }
 
-  /// Sets every gradient to zero (backward passes accumulate).
+  /// Sets every gradient of every bank to zero (backward passes accumulate).
   public func zeroGradients() {
     guard hasGradients else { return }
-    allGradients.update(repeating: 0)
+    for bank in gradientBanks { bank.update(repeating: 0, count: count) }
   }
 
   /// A copy of one tensor's values.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Harness
 import Kernels
+import TensorCore
 
 /// Options shared by the commands that resolve runs.
 struct RegistryOptions: ParsableArguments {
@@ -60,6 +61,8 @@ struct RegistryOptions: ParsableArguments {
     try BLASRuntime.relaunchIfNeeded(
       coreType: first.blas.coreType, arguments: CommandLine.arguments)
     try BLASRuntime.apply(first.blas.settings)
+    // After the re-exec above: MPI starts once, in the process that stays.
+    try ClusterLaunch.join()
   }
 
   /// Runs of one invocation asking for different process-wide BLAS settings.
@@ -92,7 +95,10 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     try options.applyBLAS(for: [name])
-    let plan = try options.runner().execute([name])
-    if let run = plan[name] { print("\(name) \(run.id) \(run.directory.path)") }
+    defer { ClusterLaunch.leave() }
+    let plan = try RequeueStatus.mapping { try options.runner().execute([name]) }
+    if let run = plan[name], Processes.world.isPrimary {
+      print("\(name) \(run.id) \(run.directory.path)")
+    }
   }
 }

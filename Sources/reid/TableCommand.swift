@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import TensorCore
 
 /// `reid table NAME`: trains and evaluates what a table needs (unless `--from-cache`), then
 /// writes `<results>/<name>.md`.
@@ -27,7 +28,10 @@ struct TableCommand: ParsableCommand {
       plan = try runner.plan(spec.runNames)
     } else {
       try options.applyBLAS(for: spec.runNames)
-      plan = try runner.execute(spec.runNames)
+      plan = try RequeueStatus.mapping { try runner.execute(spec.runNames) }
+      ClusterLaunch.leave()
+      // The other processes of an MPI launch helped train; rank 0 writes the table.
+      guard Processes.world.isPrimary else { return }
     }
     let text = TableRenderer(name: name, spec: spec, profile: options.profile, plan: plan).render()
     let destination = output ?? options.resultsURL.appendingPathComponent("\(name).md").path

@@ -24,6 +24,23 @@ final class RunIDTests: XCTestCase {
     XCTAssertNotEqual(RunID.make(config: threads, datasetFingerprint: "abc"), id)
   }
 
+  /// One shard is the trainer from before sharding: its ids (and the committed results) stand;
+  /// other shard counts are other computations, with other ids.
+  func testOneShardKeepsTheIDAndMoreShardsChangeIt() throws {
+    let base = try registry.resolve(run: "can-inception", profile: "ci").config
+    XCTAssertEqual(base.train.shards, 1)
+    let text = RunID.canonicalText(config: base, datasetFingerprint: "abc", dependencies: [:])
+    XCTAssertFalse(text.contains("shards"), text)
+    var sharded = base
+    sharded.train.shards = 4
+    XCTAssertTrue(
+      RunID.canonicalText(config: sharded, datasetFingerprint: "abc", dependencies: [:])
+        .contains("\"shards\":4"))
+    XCTAssertNotEqual(
+      RunID.make(config: sharded, datasetFingerprint: "abc"),
+      RunID.make(config: base, datasetFingerprint: "abc"))
+  }
+
   func testProfilesGiveDifferentRuns() throws {
     let ci = try registry.resolve(run: "can-inception", profile: "ci").config
     let smoke = try registry.resolve(run: "can-inception", profile: "smoke").config

@@ -52,7 +52,8 @@ extension ExperimentConfig {
       ("data.p", data.identitiesPerBatch), ("data.k", data.imagesPerIdentity),
       ("data.parsing_batch", data.parsingBatch), ("train.iterations", train.iterations),
       ("train.log_every", train.logEvery), ("train.checkpoint_every", train.checkpointEvery),
-      ("train.keep_checkpoints", train.keepCheckpoints), ("eval.batch", eval.batch),
+      ("train.keep_checkpoints", train.keepCheckpoints), ("train.shards", train.shards),
+      ("eval.batch", eval.batch),
       ("eval.rerank_k1", eval.rerankK1), ("eval.rerank_k2", eval.rerankK2),
       ("eval.max_rank", eval.maxRank),
     ]
@@ -73,6 +74,12 @@ extension ExperimentConfig {
     try require(model.depthMultiplier > 0, "model.depth_multiplier", "a number > 0")
     try require(train.optimizer.lr >= 0, "train.optimizer.lr", "a number >= 0")
     try require(train.margin >= 0, "train.margin", "a number >= 0")
+    let batch =
+      train.task == "parsing" ? data.parsingBatch : data.identitiesPerBatch * data.imagesPerIdentity
+    let batchKeys = train.task == "parsing" ? "data.parsing_batch" : "data.p x data.k"
+    try require(
+      batch % train.shards == 0, "train.shards",
+      "a divisor of the batch (\(batchKeys) = \(batch)): every shard holds the same images")
     let smallest = BackboneFamily(rawValue: model.backbone)?.smallestInput ?? 1
     try require(
       data.height >= smallest, "data.height", "at least \(smallest) for \(model.backbone)")

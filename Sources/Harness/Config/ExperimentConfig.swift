@@ -130,12 +130,41 @@ public struct TrainConfig: Codable, Equatable, Sendable {
   public var logEvery: Int
   public var checkpointEvery: Int
   public var keepCheckpoints: Int
+  /// The fixed shards each global batch is cut into (`ShardPlan`): what a step computes
+  /// depends on them alone, not on how many processes compute them.
+  public var shards: Int
 
   enum CodingKeys: String, CodingKey {
-    case task, iterations, margin, optimizer, schedule
+    case task, iterations, margin, optimizer, schedule, shards
     case logEvery = "log_every"
     case checkpointEvery = "checkpoint_every"
     case keepCheckpoints = "keep_checkpoints"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    try encode(to: encoder, includingShards: true)
+  }
+
+  /// The configuration as a run id hashes it: `shards` 1 is left out, because one shard's
+  /// arithmetic is the trainer's from before sharding existed, so those runs keep their ids.
+  struct Hashed: Encodable {
+    let train: TrainConfig
+    func encode(to encoder: any Encoder) throws {
+      try train.encode(to: encoder, includingShards: train.shards != 1)
+    }
+  }
+
+  func encode(to encoder: any Encoder, includingShards: Bool) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(task, forKey: .task)
+    try container.encode(iterations, forKey: .iterations)
+    try container.encode(margin, forKey: .margin)
+    try container.encode(optimizer, forKey: .optimizer)
+    try container.encode(schedule, forKey: .schedule)
+    try container.encode(logEvery, forKey: .logEvery)
+    try container.encode(checkpointEvery, forKey: .checkpointEvery)
+    try container.encode(keepCheckpoints, forKey: .keepCheckpoints)
+    if includingShards { try container.encode(shards, forKey: .shards) }
   }
 }
 

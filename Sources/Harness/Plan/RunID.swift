@@ -22,14 +22,15 @@ public enum RunID {
       var blas: BLASConfig
       var data: DataConfig
       var model: ModelConfig
-      var train: TrainConfig
+      var train: TrainConfig.Hashed
       var initialization: InitConfig
       var datasetFingerprint: String
       var dependencies: [String: String]
     }
     let hashed = Hashed(
       format: trainerFormatVersion, seed: config.seed, blas: config.blas, data: config.data,
-      model: config.model, train: config.train, initialization: config.initialization,
+      model: config.model, train: TrainConfig.Hashed(train: config.train),
+      initialization: config.initialization,
       datasetFingerprint: datasetFingerprint, dependencies: dependencies)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

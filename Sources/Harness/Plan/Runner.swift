@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import TensorCore
 
 /// Executes a plan: each run not yet done is trained (resuming from its checkpoints) and
 /// evaluated; finished runs are skipped. Dependencies whose weights are not on disk (a fresh
@@ -64,9 +65,16 @@ public struct Runner {
 
   func evaluateIfNeeded(_ run: PlannedRun) throws {
     guard let problem = run.evaluationProblem, let evaluate else { return }
-    if problem != "missing" { log("\(run.run.name) [\(run.id)]: \(problem); evaluating again") }
-    log("\(run.run.name) [\(run.id)]: evaluating")
-    try evaluate(run)
+    // Rank 0 evaluates; the other processes of an MPI launch wait for its eval.json.
+    let world = Processes.world
+    if world.isPrimary {
+      if problem != "missing" {
+        log("\(run.run.name) [\(run.id)]: \(problem); evaluating again")
+      }
+      log("\(run.run.name) [\(run.id)]: evaluating")
+      try evaluate(run)
+    }
+    world.barrier()
   }
 
   func hasWeights(_ run: PlannedRun) -> Bool {
@@ -81,15 +89,22 @@ public struct Runner {
       try evaluateIfNeeded(planned)
       parsingWeights = Trainer.weightsURL(planned.directory)
     }
-    try Self.makeWritableFolder(run.directory)
-    try YAMLText.of(run.run.tree).write(
-      to: run.directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
-    log("\(run.run.name) [\(run.id)]: training \(run.run.config.train.iterations) steps")
+    // Rank 0 alone writes the run's files; every process of an MPI launch trains.
+    let world = Processes.world
+    if world.isPrimary {
+      try Self.makeWritableFolder(run.directory)
+      try YAMLText.of(run.run.tree).write(
+        to: run.directory.appendingPathComponent("config.yaml"), atomically: true,
+        encoding: .utf8)
+      log("\(run.run.name) [\(run.id)]: training \(run.run.config.train.iterations) steps")
+    }
+    world.barrier()
     let started = Date()
     let steps = try Trainer.train(
       TrainingJob(
         run: run.run, runID: run.id, directory: run.directory, dataFolder: run.dataFolder,
         parsingWeights: parsingWeights, log: { [log] in log("\(run.run.name): \($0)") }))
+    guard world.isPrimary else { return }
     var dependencyIDs: [String: String] = [:]
     for dependency in run.dependencies { dependencyIDs[dependency] = plan[dependency]?.id }
     let formatter = ISO8601DateFormatter()

@@ -4,24 +4,27 @@ import Synchronization
   import Glibc
 #endif
 
-/// SIGINT and SIGTERM turned into a flag the training loop polls, so that it can write a
-/// checkpoint and exit non-zero (a scheduler can then requeue the run).
+/// SIGINT, SIGTERM and SIGUSR1 (the pre-timeout signal of `reid submit`'s Slurm jobs) turned
+/// into a flag the training loop polls, so that it can write a checkpoint and exit non-zero (a
+/// scheduler can then requeue the run).
 enum StopSignal {
   static let requested = Atomic<Int32>(0)
 
   /// Installs the handlers (idempotent).
   static func install() {
-    for sig in [SIGINT, SIGTERM] {
+    for sig in [SIGINT, SIGTERM, SIGUSR1] {
       signal(sig) { number in StopSignal.requested.store(number, ordering: .relaxed) }
     }
   }
 
   /// Restores the default handlers once training is over, so that a signal during
   /// evaluation stops the process; a signal that arrived after the loop's last poll is
-  /// delivered now.
+  /// delivered now. SIGUSR1 is ignored from then on: it only asks training to checkpoint
+  /// before a time limit (and reaches every process of an MPI job, some after they stopped).
   static func uninstall() {
     for sig in [SIGINT, SIGTERM] { signal(sig, SIG_DFL) }
-    if let pending = received { raise(pending) }
+    signal(SIGUSR1, SIG_IGN)
+    if let pending = take(), pending != SIGUSR1 { raise(pending) }
   }
 
   /// The signal received, if any.

@@ -22,15 +22,20 @@ extension Trainer {
       architecture: "reid:\(config.model.backbone):\(config.model.descriptor)"
     ) { batch in
       let (readouts, cache) = network.forward(batch.images, mode: .training, slabs)
-      guard let embeddings = readouts[readout] else {
+      guard let local = readouts[readout] else {
         throw ConfigError(
           file: ExperimentConfig.unlocated, keyPath: "model.descriptor",
           message: "this network has no \(readout) readout")
       }
+      // Batch-hard mining over the whole batch: every rank gathers every shard's embeddings,
+      // computes the same loss, and back-propagates its own rows.
+      let embeddings = gatherRows(local, batchRows: batch.labels.count)
       let (value, lossCache) = loss.forward(embeddings: embeddings, labels: batch.labels)
       var gradient = Tensor(shape: embeddings.shape)
       loss.backward(embeddings: embeddings, cache: lossCache, embeddingsGradient: &gradient)
-      network.backward(gradient, readout: readout, input: batch.images, cache: cache, slabs)
+      network.backward(
+        Self.rows(batch.rows, of: gradient), readout: readout, input: batch.images, cache: cache,
+        slabs)
       let stats = lossCache.statistics
       return [
         "loss": Double(value), "active": Double(stats.activeFraction),
@@ -93,25 +98,60 @@ extension Trainer {
       parameters: slabs.parameters, buffers: slabs.buffers, optimizer: optimizer,
       streams: streams)
     let start = try resume(job, store: store, state: state, sampler: &sampler)
-    let log = try RunLog(
-      metricsURL: job.directory.appendingPathComponent("metrics.jsonl"),
-      totalSteps: config.train.iterations, resumedStep: start)
-    defer { log.close() }
+    // Rank 0 alone writes the log, checkpoints and weights; every rank computes its shards.
+    let world = Processes.world
+    let exchange = world.exchange(shards: config.train.shards)
+    let log =
+      world.isPrimary
+      ? try RunLog(
+        metricsURL: job.directory.appendingPathComponent("metrics.jsonl"),
+        totalSteps: config.train.iterations, resumedStep: start) : nil
+    defer { log?.close() }
+    let banks = exchange.plan.localShards
+    if banks > 1 { slabs.parameters.setGradientBankCount(banks) }
+    defer { slabs.parameters.setGradientBankCount(1) }
     let source = PrefetchingBatchSource(
-      sampler: sampler, builder: builder, depth: max(1, config.data.prefetch))
+      sampler: sampler, builder: builder, shards: exchange.plan,
+      depth: max(1, config.data.prefetch))
     defer { source.stop() }
     let loop = TrainingLoop(
-      runID: job.runID, config: config, configText: configText, store: store, state: state)
+      runID: job.runID, config: config, configText: configText, store: store, state: state,
+      exchange: exchange)
     try loop.run(source: source, log: log) { batch in
       slabs.parameters.zeroGradients()
-      var metrics = try gradients(batch)
+      var metrics = try BatchShards.with(exchange) { try gradients(batch) }
+      if exchange.plan.shards > 1 {
+        exchange.sumInShardOrder(slabs.parameters.gradientBanks, count: slabs.parameters.count)
+      }
       let lr = schedule.lr(at: state.step)
       optimizer.step(lr: lr)
       metrics["lr"] = Double(lr)
       return metrics
     }
-    try WeightsFile.save(slabs, architecture: architecture, to: weightsURL(job.directory).path)
+    if world.isPrimary {
+      try WeightsFile.save(slabs, architecture: architecture, to: weightsURL(job.directory).path)
+    }
+    world.barrier()
     return config.train.iterations - start
+  }
+
+  /// The batch's rows of every process, (batchRows, D), from this process's rows of them
+  /// (the current shards' exchange; unchanged when one process holds the whole batch).
+  static func gatherRows(_ local: Tensor, batchRows: Int) -> Tensor {
+    guard local.shape[0] != batchRows, let exchange = BatchShards.current else { return local }
+    let all = exchange.allGather(local.withUnsafeBufferPointer { Array($0) })
+    return Tensor(shape: Shape(batchRows, local.shape[1]), scalars: all)
+  }
+
+  /// Rows `rows` of x (N, D): (rows.count, D).
+  static func rows(_ rows: Range<Int>, of x: Tensor) -> Tensor {
+    guard rows != 0..<x.shape[0] else { return x }
+    let width = x.shape[1]
+    return x.withUnsafeBufferPointer { all in
+      Tensor(
+        shape: Shape(rows.count, width),
+        scalars: Array(all[rows.lowerBound * width..<rows.upperBound * width]))
+    }
   }
 
   /// Label maps (N, H, W) subsampled to the logits' (N, h, w) by nearest neighbour (the

@@ -33,6 +33,14 @@ public enum Trainer {
   /// Trains `job` and returns the number of steps taken in this process.
   public static func train(_ job: TrainingJob) throws -> Int {
     let config = job.run.config
+    let processes = Processes.world.size
+    guard config.train.shards % processes == 0 else {
+      throw ConfigError(
+        file: ExperimentConfig.unlocated, keyPath: "train.shards",
+        message: "\(processes) processes cannot share \(config.train.shards) shard"
+          + "\(config.train.shards == 1 ? "" : "s"): launch a number of processes that divides "
+          + "train.shards, or set train.shards to a multiple of \(processes)")
+    }
     StopSignal.install()
     defer { StopSignal.uninstall() }
     BufferPool.shared.enable(capacityBytes: BufferPool.trainingCapacityBytes)

@@ -12,6 +12,8 @@ struct TrainingLoop {
   let configText: String
   let store: CheckpointStore
   let state: TrainingState
+  /// The processes computing the run's shards: they stop together, and only rank 0 writes.
+  let exchange: any ShardExchange
 
   /// One step's scalar results; `images` counts the batch for img/s.
   typealias StepResult = [String: Double]
@@ -26,15 +28,18 @@ struct TrainingLoop {
   ///
   /// - Throws: `TrainingInterrupted` after saving a checkpoint when a signal arrived; any
   ///   error of a batch or a step.
-  func run(source: PrefetchingBatchSource, log: RunLog, step: (Batch) throws -> StepResult)
+  func run(source: PrefetchingBatchSource, log: RunLog?, step: (Batch) throws -> StepResult)
     throws
   {
     let train = config.train
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
+    let primary = exchange.plan.rank == 0
     while state.step < train.iterations {
-      if let signal = StopSignal.take() {
-        try store.save(state, metadata: metadata())
+      // A signal to any process stops them all at the same step.
+      let signal = exchange.maximum(StopSignal.take() ?? 0)
+      if signal != 0 {
+        if primary { try store.save(state, metadata: metadata()) }
         throw TrainingInterrupted(signal: signal, step: state.step)
       }
       let batch = try source.next()
@@ -45,9 +50,9 @@ struct TrainingLoop {
       if let sampler = batch.samplerState { state.samplerState = try encoder.encode(sampler) }
       if state.step % train.logEvery == 0 || state.step == train.iterations {
         result["images"] = Double(batch.indices.count)
-        log.record(step: state.step, metrics: result)
+        log?.record(step: state.step, metrics: result)
       }
-      if state.step % train.checkpointEvery == 0 || state.step == train.iterations {
+      if primary && (state.step % train.checkpointEvery == 0 || state.step == train.iterations) {
         try store.save(state, metadata: metadata())
       }
     }

@@ -61,12 +61,11 @@ public struct DenseBlock: Block {
     batchVariance.reserveCapacity(total)
     let profiler = Profiler.shared
     profiler.measure(.concat) { Self.write(x, into: &wide, offset: 0) }
+    // The batch's row count over every shard (`BatchShards`), for the running variance.
+    var batchRows = rows
     if training {
       profiler.measure(.batchNorm) {
-        x.withUnsafePointer {
-          PrefixNormKernels.appendStatistics(
-            $0, rows: rows, channels: c0, mean: &batchMean, variance: &batchVariance)
-        }
+        batchRows = Self.appendStatistics(x, mean: &batchMean, variance: &batchVariance)
       }
     }
     var caches: [DenseLayer.Cache] = []
@@ -74,7 +73,7 @@ public struct DenseBlock: Block {
     for layer in layers {
       let cin = layer.inputChannels
       let (mean, invStd) = layer.statistics(
-        batchMean: batchMean.prefix(cin), batchVariance: batchVariance.prefix(cin), rows: rows,
+        batchMean: batchMean.prefix(cin), batchVariance: batchVariance.prefix(cin), rows: batchRows,
         training: training, slabs)
       let a1 = profiler.measure(.batchNorm) {
         layer.normalizedInput(wide, mean: mean, invStd: invStd, slabs)
@@ -89,10 +88,7 @@ public struct DenseBlock: Block {
       profiler.measure(.concat) { Self.write(out, into: &wide, offset: cin) }
       if training {
         profiler.measure(.batchNorm) {
-          out.withUnsafePointer {
-            PrefixNormKernels.appendStatistics(
-              $0, rows: rows, channels: growthRate, mean: &batchMean, variance: &batchVariance)
-          }
+          _ = Self.appendStatistics(out, mean: &batchMean, variance: &batchVariance)
         }
       }
       caches.append(
@@ -141,17 +137,26 @@ public struct DenseBlock: Block {
       let (scale, shift) = layer.norm1.affineMap(
         mean: layerCache.mean, invStd: layerCache.invStd, parameters: slabs.parameters)
       let gamma = UnsafePointer(slabs.parameters.valuePointer(layer.norm1.weight))
-      let dgamma = slabs.parameters.gradientPointer(layer.norm1.weight)
-      let dbeta = slabs.parameters.gradientPointer(layer.norm1.bias)
       profiler.measure(.batchNorm) {
         cache.output.withUnsafePointer { pw in
           gradient1.withUnsafePointer { pdy in
+            // gamma's and beta's gradients per shard; the input gradient's sums over the
+            // whole batch.
+            let sums = scale.withUnsafeBufferPointer { pscale in
+              shift.withUnsafeBufferPointer { pshift in
+                ShardedNormalization.gradientSums(
+                  pw, stride: total, pdy, rows: rows, channels: cin, mean: layerCache.mean,
+                  invStd: layerCache.invStd,
+                  relu: pscale.baseAddress.flatMap { s in pshift.baseAddress.map { (s, $0) } },
+                  throughStatistics: layerCache.training, parameters: slabs.parameters,
+                  gamma: layer.norm1.weight, beta: layer.norm1.bias)
+              }
+            }
             dWide.withUnsafeMutablePointer { pdw in
-              PrefixNormKernels.backward(
+              PrefixNormKernels.addInputGradient(
                 pw, stride: total, pdy, rows: rows, channels: cin, scale: scale, shift: shift,
-                mean: layerCache.mean,
-                invStd: layerCache.invStd, gamma: gamma, throughStatistics: layerCache.training,
-                inputGradient: pdw, gammaGradient: dgamma, betaGradient: dbeta)
+                mean: layerCache.mean, invStd: layerCache.invStd, gamma: gamma,
+                sums: layerCache.training ? sums : nil, inputGradient: pdw)
             }
           }
         }
@@ -166,6 +171,18 @@ public struct DenseBlock: Block {
         }
       }
     }
+  }
+
+  /// Appends x's per-channel batch mean and biased variance, over every shard of the batch,
+  /// to `mean` and `variance`; returns the batch's row count.
+  static func appendStatistics(_ x: Tensor, mean: inout [Float], variance: inout [Float]) -> Int {
+    let channels = x.shape[3]
+    let (batchMean, batchVariance, rows) = x.withUnsafePointer {
+      ShardedNormalization.statistics($0, rows: x.count / max(channels, 1), channels: channels)
+    }
+    mean += batchMean
+    variance += batchVariance
+    return rows
   }
 
   /// (N, H, W, C0 + L * growth).

@@ -22,8 +22,19 @@ struct RunsCommand: ParsableCommand {
       } else {
         state = "missing"
       }
+      var job = ""
+      if !run.isDone,
+        let record = SlurmJobRecord.read(run.directory.appendingPathComponent("slurm-job.json"))
+      {
+        // The job reid submit recorded, and its state now (a failed one names its log).
+        let jobState = Slurm.state(of: record.jobID) ?? "gone from Slurm"
+        job = "  [slurm job \(record.jobID) \(jobState)"
+        if !Slurm.isActive(jobState) { job += "; log \(record.log)" }
+        job += "]"
+      }
       print(
-        "\(run.run.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(run.id)  \(state)")
+        "\(run.run.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(run.id)  \(state)"
+          + job)
     }
   }
 }

@@ -80,17 +80,26 @@ public final class MPIProcessGroup: ProcessGroup {
   }
 
   public func allGatherRows(_ local: [Float]) -> [Float] {
-    let counts = allGather([Int32(local.count)], what: "row counts")
+    allGatherVariable(local, what: "feature values")
+  }
+
+  public func allGatherRows(_ local: [Double]) -> [Double] {
+    allGatherVariable(local, what: "counts")
+  }
+
+  /// Every process's `local` (of any length), concatenated in rank order.
+  func allGatherVariable<T: MPIScalar>(_ local: [T], what: String) -> [T] {
+    let counts = allGather([Int32(local.count)], what: "the lengths of \(what)")
     var displacements = [Int32](repeating: 0, count: size)
     for i in 1..<max(size, 1) { displacements[i] = displacements[i - 1] + counts[i - 1] }
     let total = Int(counts.reduce(0, +))
-    var result = [Float](repeating: 0, count: total)
+    var result = [T](repeating: T.zero, count: total)
     local.withUnsafeBufferPointer { send in
       result.withUnsafeMutableBufferPointer { receive in
-        complete("gathering \(total) feature values") {
+        complete("gathering \(total) \(what)") {
           MPI_Iallgatherv(
-            send.baseAddress, Int32(local.count), reid_mpi_float(), receive.baseAddress, counts,
-            displacements, reid_mpi_float(), comm, &$0)
+            send.baseAddress, Int32(local.count), T.mpiType, receive.baseAddress, counts,
+            displacements, T.mpiType, comm, &$0)
         }
       }
     }

@@ -173,6 +173,8 @@ public protocol ProcessGroup: AnyObject {
   /// Every process's rows, in rank order: `local` is this process's (possibly empty) block of
   /// whole rows.
   func allGatherRows(_ local: [Float]) -> [Float]
+  /// The same for doubles (counts that must stay exact beyond 2^24).
+  func allGatherRows(_ local: [Double]) -> [Double]
 }
 
 extension ProcessGroup {
@@ -188,6 +190,7 @@ public final class SingleProcess: ProcessGroup {
   public func exchange(shards: Int) -> any ShardExchange { LocalShardExchange(shards: shards) }
   public func barrier() {}
   public func allGatherRows(_ local: [Float]) -> [Float] { local }
+  public func allGatherRows(_ local: [Double]) -> [Double] { local }
 }
 
 /// The process group of this command.

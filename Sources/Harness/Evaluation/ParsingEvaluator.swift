@@ -97,6 +97,7 @@ enum ParsingEvaluator {
     try WeightsFile.load(slabs, from: Trainer.weightsURL(run.directory).path)
     let lip = try LIPDataset.load(dataRoot: run.dataFolder)
     let metrics = try evaluate(stream, slabs: slabs, samples: lip.val, config: config)
+    guard Processes.world.isPrimary else { return }
     log(
       String(
         format: "lip val: pixel accuracy %.1f%%, mean IoU %.1f%% (%d images)",
@@ -108,6 +109,7 @@ enum ParsingEvaluator {
   }
 
   /// The metrics of `stream` on `samples`, in inference mode, at the configured input size.
+  /// Under MPI each process segments its share of the batches and the counts are summed.
   static func evaluate(
     _ stream: ParsingStream, slabs: ModelSlabs, samples: [LIPSample], config: ExperimentConfig
   ) throws -> ParsingMetrics {
@@ -118,9 +120,8 @@ enum ParsingEvaluator {
       seed: 0, mirrorLabels: false)
     let decoder = try JPEGDecoder()
     var confusion = [Int](repeating: 0, count: classes * classes)
-    let batchSize = max(1, config.eval.batch)
-    for start in stride(from: 0, to: samples.count, by: batchSize) {
-      let indices = Array(start..<min(samples.count, start + batchSize))
+    for range in EvaluationShare(count: samples.count, batch: config.eval.batch).localBatches {
+      let indices = Array(range)
       let batch = try builder.build(indices: indices, step: 0, decoder: decoder)
       let (logits, _) = stream.network.forward(batch.images, mode: .inference, slabs)
       let labels = Trainer.subsample(
@@ -133,6 +134,13 @@ enum ParsingEvaluator {
           confusion[Int(label) * classes + best] += 1
         }
       }
+    }
+    let world = Processes.world
+    if world.size > 1 {
+      // Integer counts: their sum is exact in any order.
+      let all = world.allGatherRows(confusion.map(Double.init))
+      confusion = [Int](repeating: 0, count: confusion.count)
+      for (i, count) in all.enumerated() { confusion[i % confusion.count] += Int(count) }
     }
     return ParsingMetrics(confusion: confusion, classes: classes, images: samples.count)
   }

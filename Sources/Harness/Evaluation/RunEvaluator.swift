@@ -28,6 +28,8 @@ public enum RunEvaluator {
       let dataset = try ReIDDataset.load(kind, dataRoot: run.dataFolder)
       let query = try features(dataset.query, network: network, slabs: slabs, config: config)
       let gallery = try features(dataset.gallery, network: network, slabs: slabs, config: config)
+      // Every process embedded its share; rank 0 alone computes the metrics and writes.
+      guard Processes.world.isPrimary else { continue }
       var byReadout: [String: ReadoutMetrics] = [:]
       for readout in network.readouts {
         guard let q = query[readout], let g = gallery[readout] else { continue }
@@ -64,6 +66,7 @@ public enum RunEvaluator {
             m.rank1 * 100, m.mAP * 100, m.queries))
       }
     }
+    guard Processes.world.isPrimary else { return }
     try EvalResults(
       runID: run.id, normalize: config.eval.normalize, flip: config.eval.flip,
       rerank: ["k1": Double(options.k1), "k2": Double(options.k2), "lambda": options.lambda],
@@ -84,7 +87,9 @@ public enum RunEvaluator {
       queries: result.evaluatedQueries, skipped: result.skippedQueries)
   }
 
-  /// Every readout's features of `images`, extracted in inference mode in batches.
+  /// Every readout's features of `images`, extracted in inference mode in batches. Under
+  /// MPI each process embeds its share of the batches (`EvaluationShare`) and every process
+  /// returns all the features, in image order.
   static func features(
     _ images: [ReIDImage], network: ReIDNetwork, slabs: ModelSlabs, config: ExperimentConfig
   ) throws -> [Readout: FeatureSplit] {
@@ -95,8 +100,9 @@ public enum RunEvaluator {
     let decoder = try JPEGDecoder()
     let options = FeatureOptions(flipAverage: config.eval.flip, l2Normalize: config.eval.normalize)
     var builders: [Readout: FeatureSplitBuilder] = [:]
-    for start in stride(from: 0, to: images.count, by: max(1, config.eval.batch)) {
-      let indices = Array(start..<min(images.count, start + config.eval.batch))
+    let share = EvaluationShare(count: images.count, batch: config.eval.batch)
+    for range in share.localBatches {
+      let indices = Array(range)
       let batch = try builder.build(indices: indices, step: 0, decoder: decoder)
       let (readouts, _) = network.forward(batch.images, mode: .inference, slabs)
       let flipped =
@@ -111,7 +117,20 @@ public enum RunEvaluator {
         builders[readout] = split
       }
     }
-    return builders.mapValues { $0.build() }
+    let world = Processes.world
+    if world.size == 1 { return builders.mapValues { $0.build() } }
+    // Every readout in one fixed order on every process (a process may have no batch).
+    let labels = IdentityLabels(
+      pids: images.map { Int64($0.pid) }, camids: images.map { Int64($0.camera) })
+    var splits: [Readout: FeatureSplit] = [:]
+    for readout in network.readouts {
+      let all = world.allGatherRows(builders[readout]?.build().features.scalars ?? [])
+      guard !all.isEmpty, all.count % images.count == 0 else { continue }
+      splits[readout] = FeatureSplit(
+        features: Tensor(shape: [images.count, all.count / images.count], scalars: all),
+        labels: labels)
+    }
+    return splits
   }
 
   /// x: (N, H, W, C) mirrored left to right.

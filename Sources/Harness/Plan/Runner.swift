@@ -65,15 +65,16 @@ public struct Runner {
 
   func evaluateIfNeeded(_ run: PlannedRun) throws {
     guard let problem = run.evaluationProblem, let evaluate else { return }
-    // Rank 0 evaluates; the other processes of an MPI launch wait for its eval.json.
+    // Every process of an MPI launch embeds its share of the images; rank 0 writes eval.json,
+    // which the others wait for.
     let world = Processes.world
     if world.isPrimary {
       if problem != "missing" {
         log("\(run.run.name) [\(run.id)]: \(problem); evaluating again")
       }
       log("\(run.run.name) [\(run.id)]: evaluating")
-      try evaluate(run)
     }
+    try evaluate(run)
     world.barrier()
   }
 

@@ -14,7 +14,7 @@ PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg ompi-c
 APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools \
 	libopenmpi-dev openmpi-bin slurm-wlm slurm-client slurmctld slurmd munge
 
-.PHONY: all deps check-deps build test test-cluster bench bench-compare lint format clean \
+.PHONY: all deps check-deps build test test-cluster bench bench-scale bench-compare lint format clean \
 	table1 table2 table3 tables check-tables
 
 all: build
@@ -46,6 +46,11 @@ test: check-deps
 ## bits; a killed rank; bad process counts) and a local Slurm (scripts/slurm-local.sh).
 test-cluster: build
 	scripts/test-cluster.sh
+
+## bench-scale: 1 process x 2 threads against 2 MPI processes x 1 thread on the same shards:
+## step time, img/s, and the time and bytes per step of the exchanges (scripts/bench-scale.sh).
+bench-scale: build
+	scripts/bench-scale.sh
 
 bench: check-deps
 	$(SWIFT) run $(SWIFT_BUILD_FLAGS) reid-bench

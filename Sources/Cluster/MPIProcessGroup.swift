@@ -55,8 +55,14 @@ public final class MPIProcessGroup: ProcessGroup {
     exit(code)
   }
 
-  /// Starts a non-blocking collective with `start` and waits for it within the bound.
-  func complete(_ what: String, _ start: (inout MPI_Request?) -> Int32) {
+  /// Starts a non-blocking collective with `start` and waits for it within the bound;
+  /// `receivedBytes` (from the other processes) and the time go to `CommunicationMeter`.
+  func complete(_ what: String, receivedBytes: Int = 0, _ start: (inout MPI_Request?) -> Int32) {
+    let begin = MPI_Wtime()
+    defer {
+      CommunicationMeter.tally.seconds += MPI_Wtime() - begin
+      CommunicationMeter.tally.receivedBytes += receivedBytes
+    }
     var request: MPI_Request? = reid_mpi_request_null()
     let started = start(&request)
     guard started == MPI_SUCCESS else {
@@ -96,7 +102,10 @@ public final class MPIProcessGroup: ProcessGroup {
     var result = [T](repeating: T.zero, count: total)
     local.withUnsafeBufferPointer { send in
       result.withUnsafeMutableBufferPointer { receive in
-        complete("gathering \(total) \(what)") {
+        complete(
+          "gathering \(total) \(what)",
+          receivedBytes: (total - local.count) * MemoryLayout<T>.size
+        ) {
           MPI_Iallgatherv(
             send.baseAddress, Int32(local.count), T.mpiType, receive.baseAddress, counts,
             displacements, T.mpiType, comm, &$0)
@@ -111,7 +120,9 @@ public final class MPIProcessGroup: ProcessGroup {
     var result = [T](repeating: T.zero, count: local.count * size)
     local.withUnsafeBufferPointer { send in
       result.withUnsafeMutableBufferPointer { receive in
-        complete("gathering \(what)") {
+        complete(
+          "gathering \(what)", receivedBytes: local.count * (size - 1) * MemoryLayout<T>.size
+        ) {
           MPI_Iallgather(
             send.baseAddress, Int32(local.count), T.mpiType, receive.baseAddress,
             Int32(local.count), T.mpiType, comm, &$0)
@@ -138,7 +149,8 @@ public final class MPIProcessGroup: ProcessGroup {
     into receive: UnsafeMutablePointer<Float>, receiveCounts: [Int32],
     receiveDisplacements: [Int32], what: String
   ) {
-    complete(what) {
+    let received = receiveCounts.reduce(0) { $0 + Int($1) } - Int(receiveCounts[rank])
+    complete(what, receivedBytes: received * MemoryLayout<Float>.size) {
       MPI_Ialltoallv(
         send, sendCounts, sendDisplacements, reid_mpi_float(), receive, receiveCounts,
         receiveDisplacements, reid_mpi_float(), comm, &$0)
@@ -150,7 +162,8 @@ public final class MPIProcessGroup: ProcessGroup {
   func allGatherInPlace(
     _ buffer: UnsafeMutablePointer<Float>, counts: [Int32], displacements: [Int32], what: String
   ) {
-    complete(what) {
+    let received = counts.reduce(0) { $0 + Int($1) } - Int(counts[rank])
+    complete(what, receivedBytes: received * MemoryLayout<Float>.size) {
       MPI_Iallgatherv(
         UnsafeRawPointer(bitPattern: 1), 0, reid_mpi_float(), buffer, counts, displacements,
         reid_mpi_float(), comm, &$0)

@@ -12,14 +12,19 @@ final class MPIShardExchange: ShardExchange {
   }
 
   func allGather(_ local: [Double]) -> [Double] {
-    group.allGather(local, what: "per-shard sums (\(local.count) values)")
+    CommunicationMeter.gathered(local.count * plan.processes, scalarBytes: 8)
+    return group.allGather(local, what: "per-shard sums (\(local.count) values)")
   }
 
   func allGather(_ local: [Float]) -> [Float] {
-    group.allGather(local, what: "per-shard rows (\(local.count) values)")
+    CommunicationMeter.gathered(local.count * plan.processes, scalarBytes: 4)
+    return group.allGather(local, what: "per-shard rows (\(local.count) values)")
   }
 
-  func maximum(_ value: Int32) -> Int32 { group.maximum(value) }
+  func maximum(_ value: Int32) -> Int32 {
+    CommunicationMeter.agreed()
+    return group.maximum(value)
+  }
 
   /// Reduce-scatter then all-gather, with the sum in shard order.
   ///
@@ -31,6 +36,7 @@ final class MPIShardExchange: ShardExchange {
   func sumInShardOrder(_ banks: [UnsafeMutablePointer<Float>], count: Int) {
     let (processes, local) = (plan.processes, plan.localShards)
     checkPrecondition(banks.count == local, "MPIShardExchange: \(banks.count) banks for \(plan)")
+    CommunicationMeter.reduced(count)
     let slice = (count + processes - 1) / processes
     let bounds = (0..<processes).map { min(count, $0 * slice)..<min(count, ($0 + 1) * slice) }
     // Send: for each destination j, the L banks' part of slice j, bank after bank.

@@ -82,11 +82,23 @@ public final class LocalShardExchange: ShardExchange {
   /// The exchange for `shards` shards, all computed here.
   public init(shards: Int) { plan = ShardPlan(shards: shards) }
 
-  public func allGather(_ local: [Double]) -> [Double] { local }
-  public func allGather(_ local: [Float]) -> [Float] { local }
-  public func maximum(_ value: Int32) -> Int32 { value }
+  public func allGather(_ local: [Double]) -> [Double] {
+    CommunicationMeter.gathered(local.count, scalarBytes: MemoryLayout<Double>.size)
+    return local
+  }
+
+  public func allGather(_ local: [Float]) -> [Float] {
+    CommunicationMeter.gathered(local.count, scalarBytes: MemoryLayout<Float>.size)
+    return local
+  }
+
+  public func maximum(_ value: Int32) -> Int32 {
+    CommunicationMeter.agreed()
+    return value
+  }
 
   public func sumInShardOrder(_ banks: [UnsafeMutablePointer<Float>], count: Int) {
+    CommunicationMeter.reduced(count)
     BatchShards.sumBanksInOrder(banks, count: count, into: banks[0])
   }
 }

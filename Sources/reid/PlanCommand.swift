@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Harness
+import Kernels
 import ReIDData
 
 /// `reid plan TABLE`: the runs a table needs, their dependencies and cache state, and an
@@ -18,6 +19,33 @@ struct PlanCommand: ParsableCommand {
 
   @OptionGroup var options: RegistryOptions
 
+  @Option(
+    help:
+      "Estimate the wall time on a cluster of this many nodes (each run on train.shards MPI processes)."
+  )
+  var nodes: Int?
+
+  @Option(help: "Cores per node of that cluster.")
+  var coresPerNode = 32
+
+  @Option(help: "Network bandwidth per node, Gb/s.")
+  var networkGbps = 10.0
+
+  @Option(help: "Latency of one collective on that network, microseconds.")
+  var latencyMicroseconds = 20.0
+
+  func validate() throws {
+    if let nodes, nodes < 1 { throw ValidationError("--nodes must be at least 1") }
+    guard coresPerNode >= 1, networkGbps > 0, latencyMicroseconds >= 0 else {
+      throw ValidationError(
+        "--cores-per-node must be at least 1, --network-gbps above 0, --latency-microseconds "
+          + "at least 0")
+    }
+    if nodes != nil && noTiming {
+      throw ValidationError("--nodes estimates from timed steps: it cannot go with --no-timing")
+    }
+  }
+
   func run() throws {
     let registry = options.registry
     let names =
@@ -28,6 +56,7 @@ struct PlanCommand: ParsableCommand {
     let plan = try options.runner().plan(names, requireData: false)
     var totalSeconds = 0.0
     var peak = 0
+    var costs: [ClusterEstimate.RunCost] = []
     for run in plan.runs {
       let state =
         run.isDone ? "done" : run.checkpointStep.map { "partial (step \($0))" } ?? "missing"
@@ -45,6 +74,13 @@ struct PlanCommand: ParsableCommand {
           * (config.eval.flip ? 2 : 1)
       totalSeconds += training + evaluation
       peak = max(peak, estimate.peakBytes)
+      let threads = Double(BLAS.threads)
+      costs.append(
+        ClusterEstimate.RunCost(
+          name: run.run.name, dependencies: run.dependencies,
+          steps: config.train.iterations, shards: config.train.shards,
+          coreSecondsPerStep: estimate.secondsPerStep * threads,
+          evaluationCoreSeconds: evaluation * threads, communication: estimate.communication))
       print(
         String(
           format: "  %.2f s/step x %d steps = %@ training, about %@ evaluation; peak %.1f GiB",
@@ -57,6 +93,44 @@ struct PlanCommand: ParsableCommand {
           format: "estimated total: %@ on this machine, peak memory %.1f GiB (re-ranking and "
             + "data loading not included)", Self.duration(totalSeconds),
           Double(peak) / Double(1 << 30)))
+    }
+    if let nodes {
+      printCluster(
+        ClusterEstimate(
+          runs: costs,
+          cluster: .init(
+            nodes: nodes, coresPerNode: coresPerNode, networkGbps: networkGbps,
+            latency: latencyMicroseconds * 1e-6)))
+    }
+  }
+
+  func printCluster(_ estimate: ClusterEstimate) {
+    let cluster = estimate.cluster
+    print(
+      String(
+        format: "on %d nodes x %d cores at %.0f Gb/s (%.0f us per collective), each run on "
+          + "train.shards processes:", cluster.nodes, cluster.coresPerNode, cluster.networkGbps,
+        cluster.latency * 1e6))
+    for placement in estimate.placements {
+      let run = placement.run
+      print(
+        String(
+          format: "  %@: %d processes x %d threads on %d node%@; %.3f s/step compute + %.3f s "
+            + "exchanges (%.1f%%, %.1f MB received per process per step); %@ to %@",
+          run.name, placement.processes, placement.threadsPerProcess, placement.nodes,
+          placement.nodes == 1 ? "" : "s", placement.computeSecondsPerStep,
+          placement.communicationSecondsPerStep, placement.communicationShare * 100,
+          run.communication.networkBytes(processes: placement.processes, shards: run.shards)
+            / 1e6, Self.duration(placement.start), Self.duration(placement.finish)))
+    }
+    print(
+      "estimated wall time on the cluster: \(Self.duration(estimate.wallSeconds)) (critical "
+        + "path of the dependency chain \(Self.duration(estimate.criticalPathSeconds)); "
+        + "linear scaling over cores assumed; data loading and checkpoints not included)")
+    if estimate.placements.contains(where: { $0.run.shards == 1 }) {
+      print(
+        "note: runs with train.shards 1 use one process; --set train.shards=S spreads each "
+          + "over S processes (S must divide the batch)")
     }
   }
 

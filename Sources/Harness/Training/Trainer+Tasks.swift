@@ -107,6 +107,7 @@ extension Trainer {
         metricsURL: job.directory.appendingPathComponent("metrics.jsonl"),
         totalSteps: config.train.iterations, resumedStep: start) : nil
     defer { log?.close() }
+    let exchanged = gradientSpans(slabs.parameters, frozenPrefixes: frozenPrefixes)
     let banks = exchange.plan.localShards
     if banks > 1 { slabs.parameters.setGradientBankCount(banks) }
     defer { slabs.parameters.setGradientBankCount(1) }
@@ -117,28 +118,61 @@ extension Trainer {
     let loop = TrainingLoop(
       runID: job.runID, config: config, configText: configText, store: store, state: state,
       exchange: exchange)
-    try loop.run(source: source, log: log) { batch in
+    let timing = try loop.run(source: source, log: log) { batch in
       slabs.parameters.zeroGradients()
       var metrics = try BatchShards.with(exchange) { try gradients(batch) }
-      if exchange.plan.shards > 1 {
-        exchange.sumInShardOrder(slabs.parameters.gradientBanks, count: slabs.parameters.count)
-      }
+      sumGradients(slabs.parameters, over: exchange, spans: exchanged)
       let lr = schedule.lr(at: state.step)
       optimizer.step(lr: lr)
       metrics["lr"] = Double(lr)
       return metrics
     }
     if world.isPrimary {
+      if timing.steps > 0 { job.log(timing.summary) }
       try WeightsFile.save(slabs, architecture: architecture, to: weightsURL(job.directory).path)
     }
     world.barrier()
     return config.train.iterations - start
   }
 
+  /// The runs of the parameter slab whose gradients can be non-zero: the parameters not under
+  /// a frozen prefix, adjacent ones merged. Frozen parameters get no gradient (a re-ID run's
+  /// parsing stream runs in inference mode, with no backward), so their zeros need not be
+  /// exchanged: at the paper's scale that halves a CAN step's traffic.
+  static func gradientSpans(_ parameters: ParameterSlab, frozenPrefixes: [String])
+    -> [Range<Int>]
+  {
+    var spans: [Range<Int>] = []
+    for entry in parameters.entries.sorted(by: { $0.offset < $1.offset })
+    where !frozenPrefixes.contains(where: { entry.name.hasPrefix($0) }) {
+      let range = entry.offset..<entry.offset + entry.count
+      if let last = spans.last, last.upperBound == range.lowerBound {
+        spans[spans.count - 1] = last.lowerBound..<range.upperBound
+      } else {
+        spans.append(range)
+      }
+    }
+    return spans
+  }
+
+  /// Sums every shard's gradients of `spans` in shard order into bank 0 (a no-op with one
+  /// shard, whose gradients are already in bank 0).
+  static func sumGradients(
+    _ parameters: ParameterSlab, over exchange: any ShardExchange, spans: [Range<Int>]
+  ) {
+    guard exchange.plan.shards > 1 else { return }
+    let banks = parameters.gradientBanks
+    for span in spans {
+      exchange.sumInShardOrder(banks.map { $0 + span.lowerBound }, count: span.count)
+    }
+  }
+
   /// The batch's rows of every process, (batchRows, D), from this process's rows of them
   /// (the current shards' exchange; unchanged when one process holds the whole batch).
   static func gatherRows(_ local: Tensor, batchRows: Int) -> Tensor {
-    guard local.shape[0] != batchRows, let exchange = BatchShards.current else { return local }
+    // (Exchanged even when this process holds every row, so that the communication meter
+    // counts the same volume for any process count.)
+    guard let exchange = BatchShards.current else { return local }
     let all = exchange.allGather(local.withUnsafeBufferPointer { Array($0) })
     return Tensor(shape: Shape(batchRows, local.shape[1]), scalars: all)
   }

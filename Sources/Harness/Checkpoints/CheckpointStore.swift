@@ -52,15 +52,20 @@ public struct CheckpointStore: Sendable {
   /// `step-NNNNNN.h5.corrupt`: kept for inspection, but no longer the newest checkpoint that
   /// pruning counts (with `keep` 1 it would otherwise outrank, and so delete, every new
   /// checkpoint). Returns the file used, or nil when none is usable (then `state` is
-  /// untouched).
+  /// untouched). With `moveAside` false a failing checkpoint is only reported (the other
+  /// processes of an MPI launch leave the moving to rank 0).
   public func resume(
-    into state: TrainingState, runID: String, warn: (String) -> Void
+    into state: TrainingState, runID: String, moveAside: Bool = true, warn: (String) -> Void
   ) -> URL? {
     for (_, url) in checkpoints() {
       do {
         _ = try CheckpointFile.read(url.path, runID: runID, into: state)
         return url
       } catch {
+        guard moveAside else {
+          warn("skipping checkpoint \(url.lastPathComponent): \(error)")
+          continue
+        }
         let aside = url.appendingPathExtension("corrupt")
         try? FileManager.default.removeItem(at: aside)
         let moved = (try? FileManager.default.moveItem(at: url, to: aside)) != nil

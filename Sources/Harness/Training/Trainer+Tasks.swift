@@ -101,6 +101,17 @@ extension Trainer {
     // Rank 0 alone writes the log, checkpoints and weights; every rank computes its shards.
     let world = Processes.world
     let exchange = world.exchange(shards: config.train.shards)
+    // Every process must resume from the same step: a shared file system that shows one node
+    // an older listing of the checkpoints (NFS attribute caching) would otherwise silently
+    // mix steps.
+    let latest = exchange.maximum(Int32(start))
+    let earliest = -exchange.maximum(-Int32(start))
+    guard latest == earliest else {
+      throw CheckpointDisagreement(
+        description: "the processes of \(job.runID) found checkpoints of different steps "
+          + "(\(earliest) to \(latest)) in \(store.directory.path): every process must see "
+          + "the same files; rerun when the shared file system has settled")
+    }
     let log =
       world.isPrimary
       ? try RunLog(
@@ -207,4 +218,9 @@ extension Trainer {
     }
     return result
   }
+}
+
+/// The processes of one run resumed from different checkpoints.
+public struct CheckpointDisagreement: Error, CustomStringConvertible {
+  public var description: String
 }

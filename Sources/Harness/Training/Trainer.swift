@@ -152,8 +152,12 @@ public enum Trainer {
   static func resume(
     _ job: TrainingJob, store: CheckpointStore, state: TrainingState, sampler: inout BatchSampler
   ) throws -> Int {
-    guard let used = store.resume(into: state, runID: job.runID, warn: job.log) else { return 0 }
-    job.log("resuming from \(used.lastPathComponent) (step \(state.step))")
+    let primary = Processes.world.isPrimary
+    guard
+      let used = store.resume(
+        into: state, runID: job.runID, moveAside: primary, warn: primary ? job.log : { _ in })
+    else { return 0 }
+    if primary { job.log("resuming from \(used.lastPathComponent) (step \(state.step))") }
     if !state.samplerState.isEmpty {
       try sampler.restore(JSONDecoder().decode(BatchSampler.State.self, from: state.samplerState))
     }

@@ -53,6 +53,13 @@ struct SubmitCommand: ParsableCommand {
           "\(run.run.name): \(slurm.tasks) tasks per job cannot share train.shards \(shards); "
             + "set --nodes/--ntasks-per-node to a divisor of the shards")
       }
+      let threads = run.run.config.blas.threads
+      if let cpus = slurm.cpusPerTask, cpus != threads {
+        print(
+          "warning: \(run.run.name): --cpus-per-task \(cpus) but blas.threads \(threads): "
+            + (cpus < threads ? "the threads will share cores" : "cores will stay idle")
+            + " (--set blas.threads=\(cpus) uses them, with other bits and another run id)")
+      }
     }
     let submission = SlurmSubmission(
       plan: plan, table: isTable ? target : nil, profile: options.profile,

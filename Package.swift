@@ -39,6 +39,12 @@ let package = Package(
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Optim", dependencies: ["TensorCore"], swiftSettings: numericFlags),
 
+    // Convolution micro-kernels in C with intrinsics, per-function ISA targets (x86-64-v3
+    // baseline, AVX-512 variants chosen at run time).
+    .target(
+      name: "CConvKernels",
+      cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3", "-ffp-contract=off"])]),
+
     // MARK: - Models
     .target(
       name: "Models", dependencies: ["TensorCore", "Kernels", "Layers", "Checkpoint"],
@@ -90,7 +96,7 @@ let package = Package(
       name: "reid-bench",
       dependencies: [
         "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models", "ImageIO", "ReIDData",
-        "ReIDEval", "ReIDCommandLine",
+        "ReIDEval", "ReIDCommandLine", "CConvKernels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),

@@ -14,8 +14,9 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Seconds spent timing each measurement.")
   var budget = 0.3
 
-  @Option(help: "Sections to run: blas, conv, layers, models, data, eval (comma-separated).")
-  var only = "blas,conv,layers,models,data,eval"
+  @Option(
+    help: "Sections to run: peak, blas, conv, layers, models, data, eval (comma-separated).")
+  var only = "peak,blas,conv,layers,models,data,eval"
 
   @Option(help: "Timed training steps per model and shape (models section; the median is quoted).")
   var modelSteps = 3
@@ -56,6 +57,7 @@ struct ReIDBench: ParsableCommand {
     print(
       "BLAS core \(BLAS.coreName), \(BLAS.threads) threads; config: \(BLAS.configString)")
     let sections = Set(only.split(separator: ",").map(String.init))
+    if sections.contains("peak") { PeakBenchmark(budget: budget).run() }
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") {
       ConvBenchmark(budget: budget, filter: filter, nchw: !noNCHW).run()

@@ -104,7 +104,7 @@ let package = Package(
     // MARK: - Tests
     .target(name: "_TestSupport", dependencies: ["TensorCore"], swiftSettings: numericFlags),
     .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore", "_TestSupport"]),
-    .testTarget(name: "KernelsTests", dependencies: ["Kernels", "_TestSupport"]),
+    .testTarget(name: "KernelsTests", dependencies: ["Kernels", "CConvKernels", "_TestSupport"]),
     .testTarget(name: "LayersTests", dependencies: ["Layers", "Kernels", "_TestSupport"]),
     .testTarget(name: "LossesTests", dependencies: ["Losses", "_TestSupport"]),
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),

@@ -15,8 +15,9 @@ struct ReIDBench: ParsableCommand {
   var budget = 0.3
 
   @Option(
-    help: "Sections to run: peak, blas, conv, layers, models, data, eval (comma-separated).")
-  var only = "peak,blas,conv,layers,models,data,eval"
+    help: "Sections to run: peak, direct, blas, conv, layers, models, data, eval (comma-separated)."
+  )
+  var only = "peak,direct,blas,conv,layers,models,data,eval"
 
   @Option(help: "Timed training steps per model and shape (models section; the median is quoted).")
   var modelSteps = 3
@@ -58,6 +59,7 @@ struct ReIDBench: ParsableCommand {
       "BLAS core \(BLAS.coreName), \(BLAS.threads) threads; config: \(BLAS.configString)")
     let sections = Set(only.split(separator: ",").map(String.init))
     if sections.contains("peak") { PeakBenchmark(budget: budget).run() }
+    if sections.contains("direct") { DirectConvBenchmark(budget: budget).run() }
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") {
       ConvBenchmark(budget: budget, filter: filter, nchw: !noNCHW).run()

@@ -18,4 +18,29 @@ float reid_fma_peak_avx2(int64_t iterations);
 /// reid_cpu_has_avx512f() is 1.
 float reid_fma_peak_avx512(int64_t iterations);
 
+/// The sizes of one NHWC convolution: x (n, h, w, cin) -> y (n, ho, wo, cout).
+typedef struct {
+  int64_t n, h, w, cin, cout;
+  int64_t kh, kw, stride_h, stride_w, pad_h, pad_w, dilation_h, dilation_w;
+  int64_t ho, wo;
+} reid_conv_shape;
+
+/// y = conv(x, w), direct (no im2col), over output rows [row_begin, row_end) of the n * ho
+/// rows (so that threads can split them).
+///
+/// x: (n, h, w, cin); w: packed (kh, kw, cin, cout), cout contiguous; y: (n, ho, wo, cout).
+/// The order of the sum is fixed by the shape alone: each output scalar is one fused
+/// multiply-add chain from 0 over the taps (i, j) in row-major order and, in each, cin in
+/// ascending order; taps outside the image are skipped. So the scalar reference, the AVX2 and
+/// the AVX-512 variants give the same bits.
+void reid_conv_forward_reference(
+    const reid_conv_shape *shape, const float *x, const float *w, float *y, int64_t row_begin,
+    int64_t row_end);
+void reid_conv_forward_avx2(
+    const reid_conv_shape *shape, const float *x, const float *w, float *y, int64_t row_begin,
+    int64_t row_end);
+void reid_conv_forward_avx512(
+    const reid_conv_shape *shape, const float *x, const float *w, float *y, int64_t row_begin,
+    int64_t row_end);
+
 #endif

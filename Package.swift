@@ -34,7 +34,7 @@ let package = Package(
     // MARK: - Training core
     .target(name: "TensorCore", swiftSettings: numericFlags),
     .target(
-      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS"], swiftSettings: numericFlags),
+      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS", "CConvKernels"], swiftSettings: numericFlags),
     .target(name: "Layers", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Optim", dependencies: ["TensorCore"], swiftSettings: numericFlags),

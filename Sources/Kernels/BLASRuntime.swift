@@ -2,7 +2,8 @@
   import Glibc
 #endif
 
-/// The BLAS settings of a run: the OpenBLAS kernel family and the thread count.
+/// The BLAS settings of a run: the OpenBLAS kernel family, the thread count and how
+/// convolutions run.
 ///
 /// Both change the bits of every sgemm (docs/blas.md), so a run's config names them and its
 /// manifest and checkpoints record what the process really got.
@@ -19,12 +20,18 @@ public struct BLASSettings: Codable, Hashable, Sendable {
   public var threads: Int
   /// Whether subnormal floats are flushed to zero (`SubnormalMode`).
   public var flushSubnormals: Bool
+  /// How convolutions that are not pointwise run; the direct kernels use `threads` threads.
+  public var convolution: ConvolutionAlgorithm
 
-  /// Settings with the given core type, thread count and subnormal mode.
-  public init(coreType: String? = nil, threads: Int = 2, flushSubnormals: Bool = true) {
+  /// Settings with the given core type, thread count, subnormal mode and convolutions.
+  public init(
+    coreType: String? = nil, threads: Int = 2, flushSubnormals: Bool = true,
+    convolution: ConvolutionAlgorithm = .direct
+  ) {
     self.coreType = coreType
     self.threads = threads
     self.flushSubnormals = flushSubnormals
+    self.convolution = convolution
   }
 }
 
@@ -83,6 +90,8 @@ public enum BLASRuntime {
           + "\(BLAS.coreName); start a new process with OPENBLAS_CORETYPE set")
     }
     BLAS.setThreads(settings.threads)
+    Convolution.algorithm = settings.convolution
+    DirectConvolution.threads = settings.threads
     if settings.flushSubnormals {
       SubnormalMode.flushToZero()
     } else {

@@ -1,4 +1,6 @@
-/// Convolution as GEMMs over NHWC activations (Caffe's `base_conv_layer`, in NHWC).
+/// Convolution as GEMMs over NHWC activations (Caffe's `base_conv_layer`, in NHWC), or, for
+/// convolutions that are not pointwise and when `algorithm` is `.direct`, the direct kernels
+/// of `DirectConvolution`.
 ///
 /// Layouts: x (N, H, W, Cin), y (N, Ho, Wo, Cout), weight (Cout, Cin, kh, kw) as PyTorch stores
 /// it. With M = N * Ho * Wo output pixels and K = kh * kw * Cin:
@@ -18,6 +20,14 @@ public enum Convolution {
   /// chunks, which sgemm reads back from cache, beat 16 MiB ones on most 3x3/5x5/7x7 shapes;
   /// 1 MiB chunks make the GEMMs too small (DenseNet's 3x3 backward-weights halves).
   public nonisolated(unsafe) static var columnBudget = 1 << 20
+
+  /// How convolutions other than pointwise ones run (`blas.conv`).
+  public nonisolated(unsafe) static var algorithm = ConvolutionAlgorithm.direct
+
+  /// Whether `g` runs on the direct kernels.
+  public static func usesDirectKernels(_ g: ConvGeometry) -> Bool {
+    algorithm == .direct && !g.isPointwise
+  }
 
   /// Threads that gather im2col columns (experimental).
   public nonisolated(unsafe) static var im2colThreads = 1
@@ -51,6 +61,10 @@ public enum Convolution {
     _ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
     _ g: ConvGeometry, output y: UnsafeMutablePointer<Float>, workspace: Workspace = .shared
   ) {
+    if usesDirectKernels(g) {
+      DirectConvolution.forward(x, weight: w, bias: bias, g, output: y, workspace: workspace)
+      return
+    }
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
       BLAS.sgemm(.none, .transposed, m: m, n: cout, k: k, a: x, b: w, c: y)
@@ -105,6 +119,10 @@ public enum Convolution {
     _ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, _ g: ConvGeometry,
     inputGradient dx: UnsafeMutablePointer<Float>, workspace: Workspace = .shared
   ) {
+    if usesDirectKernels(g) {
+      DirectConvolution.backwardData(dy, weight: w, g, inputGradient: dx, workspace: workspace)
+      return
+    }
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
       BLAS.sgemm(.none, .none, m: m, n: k, k: cout, a: dy, b: w, beta: 1, c: dx)
@@ -178,6 +196,11 @@ public enum Convolution {
     biasGradient dbias: UnsafeMutablePointer<Float>?,
     workspace: Workspace = .shared
   ) {
+    if usesDirectKernels(g) {
+      DirectConvolution.backwardWeights(
+        dy, input: x, g, weightGradient: dw, biasGradient: dbias, workspace: workspace)
+      return
+    }
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if let dbias { sumRows(dy, rows: m, channels: cout, into: dbias) }
     if g.isPointwise {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Kernels
 
+extension ConvolutionAlgorithm: ExpressibleByArgument {}
+
 /// The BLAS options of the programs that compute outside a run's configuration (`reid eval`,
 /// `forward`, `info`, and `reid-bench`): by default the same kernel family as
 /// `Experiments/base.yaml`, so that they reproduce a run's numbers bit for bit.
@@ -14,6 +16,12 @@ public struct BLASOptions: ParsableArguments {
   @Option(help: "BLAS threads (and evaluation threads).")
   public var threads = 2
 
+  @Option(
+    help: ArgumentHelp(
+      "How convolutions other than 1x1 run: direct or im2col (as a run's blas.conv).",
+      valueName: "algorithm"))
+  public var conv = ConvolutionAlgorithm.direct
+
   public init() {}
 
   public func validate() throws {
@@ -22,7 +30,8 @@ public struct BLASOptions: ParsableArguments {
 
   /// The settings these options name.
   public var settings: BLASSettings {
-    BLASSettings(coreType: coreType == "env" ? nil : coreType, threads: threads)
+    BLASSettings(
+      coreType: coreType == "env" ? nil : coreType, threads: threads, convolution: conv)
   }
 
   /// Re-executes under the kernel family if needed, then sets threads and subnormal mode.

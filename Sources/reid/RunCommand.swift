@@ -51,7 +51,7 @@ struct RegistryOptions: ParsableArguments {
     if let other = settings.first(where: { $0.blas != first.blas }) {
       func text(_ b: BLASConfig) -> String {
         "core_type \(b.coreType ?? "null"), threads \(b.threads), "
-          + "flush_subnormals \(b.flushSubnormals)"
+          + "flush_subnormals \(b.flushSubnormals), conv \(b.convolution.rawValue)"
       }
       throw BLASConflict(
         description: "runs \(first.name) and \(other.name) ask for different BLAS settings "

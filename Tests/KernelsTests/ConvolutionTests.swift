@@ -3,7 +3,8 @@ import TensorCore
 import XCTest
 import _TestSupport
 
-/// The GEMM convolution against the direct-loop reference on awkward geometries.
+/// `Convolution`'s routes (im2col + GEMM, and the direct kernels) against the double-precision
+/// reference on awkward geometries.
 final class ConvolutionTests: XCTestCase {
   static let geometries: [ConvGeometry] = [
     // 1x1 fast path, batch 1, odd sizes.
@@ -69,10 +70,20 @@ final class ConvolutionTests: XCTestCase {
       kernel: (3, 3), padding: (1, 1)),
   ]
 
-  func check(_ g: ConvGeometry, columnBudget: Int, bias: Bool) {
-    let saved = Convolution.columnBudget
+  /// The results of `Convolution` under `algorithm`, checked against the reference: y, dx
+  /// (accumulated onto a fixture) and dw (onto 0.25), concatenated.
+  @discardableResult
+  func check(
+    _ g: ConvGeometry, columnBudget: Int = 4 << 20, bias: Bool,
+    algorithm: ConvolutionAlgorithm = .im2col, threads: Int = 1
+  ) -> [Float] {
+    let saved = (Convolution.columnBudget, Convolution.algorithm, DirectConvolution.threads)
     Convolution.columnBudget = columnBudget
-    defer { Convolution.columnBudget = saved }
+    Convolution.algorithm = algorithm
+    DirectConvolution.threads = threads
+    defer {
+      (Convolution.columnBudget, Convolution.algorithm, DirectConvolution.threads) = saved
+    }
     let x = Fixtures.uniform([g.batch, g.inputHeight, g.inputWidth, g.inputChannels], seed: 1)
     let w = Fixtures.uniform(
       [g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth], seed: 2)
@@ -123,6 +134,17 @@ final class ConvolutionTests: XCTestCase {
         for p in 0..<g.outputPixels { sum += dy[flat: p * g.outputChannels + o] }
         XCTAssertEqual(db[flat: o], sum, accuracy: tolerance)
       }
+    }
+    return y.scalars + dx.scalars + dw.scalars
+  }
+
+  /// The direct kernels through `Convolution`, with 1 and 2 threads: close to the reference,
+  /// and the same bits.
+  func testDirectConvolutionMatchesReferenceWithTheSameBitsOnAnyThreads() {
+    for g in Self.geometries {
+      let one = check(g, bias: true, algorithm: .direct, threads: 1)
+      let two = check(g, bias: true, algorithm: .direct, threads: 2)
+      XCTAssertEqual(one.map(\.bitPattern), two.map(\.bitPattern), "\(g)")
     }
   }
 

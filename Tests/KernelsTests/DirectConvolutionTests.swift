@@ -4,19 +4,28 @@ import TensorCore
 import XCTest
 import _TestSupport
 
-/// The direct convolution kernels (CConvKernels): each ISA variant has the bits of the
-/// exact-order scalar reference, whatever the rows each call covers, and is close to the
-/// double-precision naive convolution.
+/// The direct convolution kernels (CConvKernels): forward, backward-data and backward-weights.
+/// Each ISA variant has the bits of the exact-order scalar reference, whatever rows (or work
+/// items) each call covers, and the reference is close to the double-precision naive
+/// convolution. Where the CPU has AVX-512, its variant is checked too, so AVX2 and AVX-512
+/// builds are bit-identical.
 final class DirectConvolutionTests: XCTestCase {
   /// The shapes of both backbones' kernels, small: 3x3 (stride 1 and 2, dilation 2), 1x7,
-  /// 7x1, 1x3, 3x1, 5x5 and DenseNet's 7x7 stride 2; channels with and without a tail.
+  /// 7x1, 1x3, 3x1, 5x5 and DenseNet's 7x7 stride 2; channels with and without vector tails,
+  /// rows wider and narrower than a register block.
   static let geometries: [ConvGeometry] = [
     ConvGeometry(
       batch: 2, inputHeight: 9, inputWidth: 7, inputChannels: 17, outputChannels: 32,
       kernel: (3, 3), padding: (1, 1)),
     ConvGeometry(
+      batch: 1, inputHeight: 6, inputWidth: 30, inputChannels: 26, outputChannels: 48,
+      kernel: (3, 3), padding: (1, 1)),
+    ConvGeometry(
       batch: 1, inputHeight: 11, inputWidth: 9, inputChannels: 8, outputChannels: 40,
       kernel: (3, 3), stride: (2, 2)),
+    ConvGeometry(
+      batch: 1, inputHeight: 12, inputWidth: 31, inputChannels: 16, outputChannels: 32,
+      kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
     ConvGeometry(
       batch: 1, inputHeight: 10, inputWidth: 8, inputChannels: 16, outputChannels: 16,
       kernel: (3, 3), padding: (2, 2), dilation: (2, 2)),
@@ -40,71 +49,131 @@ final class DirectConvolutionTests: XCTestCase {
       kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
   ]
 
-  func shape(_ g: ConvGeometry) -> reid_conv_shape {
-    reid_conv_shape(
-      n: Int64(g.batch), h: Int64(g.inputHeight), w: Int64(g.inputWidth),
-      cin: Int64(g.inputChannels), cout: Int64(g.outputChannels), kh: Int64(g.kernelHeight),
-      kw: Int64(g.kernelWidth), stride_h: Int64(g.strideH), stride_w: Int64(g.strideW),
-      pad_h: Int64(g.padH), pad_w: Int64(g.padW), dilation_h: Int64(g.dilationH),
-      dilation_w: Int64(g.dilationW), ho: Int64(g.outputHeight), wo: Int64(g.outputWidth))
-  }
-
-  /// weight (Cout, Cin, kh, kw) -> packed (kh, kw, Cin, Cout).
-  func packed(_ weight: [Float], _ g: ConvGeometry) -> [Float] {
-    let (co, ci, kh, kw) = (g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth)
-    var out = [Float](repeating: 0, count: weight.count)
-    for o in 0..<co {
-      for c in 0..<ci {
-        for i in 0..<kh {
-          for j in 0..<kw {
-            out[((i * kw + j) * ci + c) * co + o] = weight[((o * ci + c) * kh + i) * kw + j]
-          }
-        }
-      }
-    }
-    return out
-  }
-
-  typealias Kernel = (
+  typealias RowKernel = (
     UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
     UnsafeMutablePointer<Float>?, Int64, Int64
   ) -> Void
 
-  /// y of `kernel`, computed in the row ranges `splits` (each call covers some rows).
-  func run(
-    _ kernel: Kernel, _ g: ConvGeometry, x: [Float], w: [Float], splits: [Range<Int>]
-  ) -> [Float] {
-    var s = shape(g)
-    var y = [Float](repeating: .nan, count: g.outputPixels * g.outputChannels)
-    for rows in splits {
-      kernel(&s, x, w, &y, Int64(rows.lowerBound), Int64(rows.upperBound))
+  /// One geometry's operands: x, dy, and the weight (Cout, Cin, kh, kw) with its two packings.
+  struct Operands {
+    var g: ConvGeometry
+    var x: [Float]
+    var dy: [Float]
+    var weight: [Float]
+    var forwardWeight: [Float]
+    var backwardWeight: [Float]
+    var shape: reid_conv_shape
+
+    init(_ g: ConvGeometry, seed: UInt64) {
+      self.g = g
+      x = Fixtures.uniform(
+        Shape(g.batch, g.inputHeight, g.inputWidth, g.inputChannels), seed: seed
+      ).scalars
+      dy = Fixtures.uniform(
+        Shape(g.batch, g.outputHeight, g.outputWidth, g.outputChannels), seed: seed + 50
+      ).scalars
+      weight = Fixtures.uniform(
+        Shape(g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth), seed: seed + 100
+      ).scalars
+      forwardWeight = DirectConvolution.packForward(weight, g)
+      backwardWeight = DirectConvolution.packBackwardData(weight, g)
+      shape = DirectConvolution.shape(g)
     }
-    return y
   }
 
-  func testEveryVariantHasTheReferenceBitsAndIsCloseToTheNaiveConvolution() {
-    var variants: [(String, Kernel)] = [("avx2", reid_conv_forward_avx2)]
-    if reid_cpu_has_avx512f() == 1 { variants.append(("avx512", reid_conv_forward_avx512)) }
+  /// The ISA variants this CPU runs.
+  static var isas: [DirectConvolution.ISA] {
+    reid_cpu_has_avx512f() == 1 ? [.avx2, .avx512] : [.avx2]
+  }
+
+  /// Row ranges: all at once, and three uneven calls.
+  func splits(_ rows: Int) -> [[Range<Int>]] {
+    [[0..<rows], [0..<1, 1..<rows / 2, rows / 2..<rows]]
+  }
+
+  func run(
+    _ kernel: RowKernel, _ s: reid_conv_shape, input: [Float], weight: [Float], count: Int,
+    initial: Float, splits: [Range<Int>]
+  ) -> [Float] {
+    var s = s
+    var out = [Float](repeating: initial, count: count)
+    for rows in splits {
+      kernel(&s, input, weight, &out, Int64(rows.lowerBound), Int64(rows.upperBound))
+    }
+    return out
+  }
+
+  func assertClose(_ a: [Float], _ b: [Float], tolerance: Float, _ message: String) {
+    XCTAssertEqual(a.count, b.count, message)
+    for i in a.indices where abs(a[i] - b[i]) > tolerance {
+      XCTFail("\(message) at \(i): \(a[i]) vs \(b[i])")
+      return
+    }
+  }
+
+  func testForwardVariantsHaveTheReferenceBits() {
     for (index, g) in Self.geometries.enumerated() {
-      let x = Fixtures.uniform(
-        Shape(g.batch, g.inputHeight, g.inputWidth, g.inputChannels), seed: UInt64(index)
-      ).scalars
-      let weight = Fixtures.uniform(
-        Shape(g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth),
-        seed: UInt64(100 + index)
-      ).scalars
-      let w = packed(weight, g)
+      let op = Operands(g, seed: UInt64(index))
       let rows = g.batch * g.outputHeight
-      let reference = run(reid_conv_forward_reference, g, x: x, w: w, splits: [0..<rows])
-      let naive = ConvolutionReference.forward(x, weight: weight, bias: nil, g)
-      for (i, value) in reference.enumerated() {
-        XCTAssertEqual(value, naive[i], accuracy: 1e-6 * Float(g.patchSize), "\(g) at \(i)")
+      let count = g.outputPixels * g.outputChannels
+      let reference = run(
+        reid_conv_forward_reference, op.shape, input: op.x, weight: op.forwardWeight,
+        count: count, initial: .nan, splits: [0..<rows])
+      assertClose(
+        reference, ConvolutionReference.forward(op.x, weight: op.weight, bias: nil, g),
+        tolerance: 1e-6 * Float(g.patchSize), "forward \(g)")
+      for isa in Self.isas {
+        for split in splits(rows) {
+          let y = run(
+            isa.forward, op.shape, input: op.x, weight: op.forwardWeight, count: count,
+            initial: .nan, splits: split)
+          XCTAssertEqual(y.map(\.bitPattern), reference.map(\.bitPattern), "\(isa) \(g) \(split)")
+        }
       }
-      for (name, kernel) in variants {
-        for splits in [[0..<rows], [0..<1, 1..<rows / 2, rows / 2..<rows]] {
-          let y = run(kernel, g, x: x, w: w, splits: splits)
+    }
+  }
+
+  func testBackwardDataVariantsHaveTheReferenceBits() {
+    for (index, g) in Self.geometries.enumerated() {
+      let op = Operands(g, seed: UInt64(index))
+      let rows = g.batch * g.inputHeight
+      let count = rows * g.inputWidth * g.inputChannels
+      // Accumulating into 0.5 everywhere: dx += the chain, not dx = the chain.
+      let reference = run(
+        reid_conv_backward_data_reference, op.shape, input: op.dy, weight: op.backwardWeight,
+        count: count, initial: 0.5, splits: [0..<rows])
+      let naive = ConvolutionReference.backwardData(op.dy, weight: op.weight, g).map { $0 + 0.5 }
+      assertClose(
+        reference, naive, tolerance: 1e-6 * Float(g.patchSize * g.outputChannels),
+        "backward-data \(g)")
+      for isa in Self.isas {
+        for split in splits(rows) {
+          let dx = run(
+            isa.backwardData, op.shape, input: op.dy, weight: op.backwardWeight, count: count,
+            initial: 0.5, splits: split)
           XCTAssertEqual(
-            y.map(\.bitPattern), reference.map(\.bitPattern), "\(name) \(g) rows \(splits)")
+            dx.map(\.bitPattern), reference.map(\.bitPattern), "\(isa) \(g) \(split)")
+        }
+      }
+    }
+  }
+
+  func testBackwardWeightsVariantsHaveTheReferenceBitsForAnySplit() {
+    for (index, g) in Self.geometries.enumerated() {
+      let op = Operands(g, seed: UInt64(index))
+      var s = op.shape
+      var reference = [Float](repeating: .nan, count: op.weight.count)
+      reid_conv_backward_weights_reference(&s, op.x, op.dy, &reference)
+      let naive = DirectConvolution.packForward(
+        ConvolutionReference.backwardWeights(op.dy, input: op.x, g), g)
+      assertClose(
+        reference, naive, tolerance: 1e-6 * Float(g.outputPixels), "backward-weights \(g)")
+      for isa in Self.isas {
+        for parts in [1, 2, 3, 7] {
+          var dw = [Float](repeating: .nan, count: op.weight.count)
+          for part in 0..<parts { isa.backwardWeights(&s, op.x, op.dy, &dw, Int64(part), Int64(parts)) }
+          XCTAssertEqual(
+            dw.map(\.bitPattern), reference.map(\.bitPattern), "\(isa) \(g) parts \(parts)")
         }
       }
     }

@@ -43,4 +43,35 @@ void reid_conv_forward_avx512(
     const reid_conv_shape *shape, const float *x, const float *w, float *y, int64_t row_begin,
     int64_t row_end);
 
+/// dx += conv^T(dy, w), direct, over input rows [row_begin, row_end) of the n * h rows.
+///
+/// dy: (n, ho, wo, cout); w: packed (kh, kw, cout, cin), cin contiguous; dx: (n, h, w, cin).
+/// Each input-gradient scalar is one chain from 0 over the taps (i, j) in row-major order
+/// whose window holds the pixel and, in each, cout in ascending order; then dx += the chain.
+void reid_conv_backward_data_reference(
+    const reid_conv_shape *shape, const float *dy, const float *w, float *dx, int64_t row_begin,
+    int64_t row_end);
+void reid_conv_backward_data_avx2(
+    const reid_conv_shape *shape, const float *dy, const float *w, float *dx, int64_t row_begin,
+    int64_t row_end);
+void reid_conv_backward_data_avx512(
+    const reid_conv_shape *shape, const float *dy, const float *w, float *dx, int64_t row_begin,
+    int64_t row_end);
+
+/// dw = the weight gradient of conv(x, w) for dy, direct, packed (kh, kw, cin, cout);
+/// overwritten, not accumulated.
+///
+/// Each scalar is one chain from 0 over the output pixels (n, oh, ow) in ascending order
+/// whose tap lies inside the image. The variants split their work items into `parts` equal
+/// runs and compute run `part`, so threads calling part 0 ..< parts cover dw once, with the
+/// same bits for any number of parts.
+void reid_conv_backward_weights_reference(
+    const reid_conv_shape *shape, const float *x, const float *dy, float *dw);
+void reid_conv_backward_weights_avx2(
+    const reid_conv_shape *shape, const float *x, const float *dy, float *dw, int64_t part,
+    int64_t parts);
+void reid_conv_backward_weights_avx512(
+    const reid_conv_shape *shape, const float *x, const float *dy, float *dw, int64_t part,
+    int64_t parts);
+
 #endif

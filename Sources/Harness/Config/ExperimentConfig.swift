@@ -21,23 +21,28 @@ public struct ExperimentConfig: Codable, Equatable, Sendable {
   }
 }
 
-/// BLAS kernel family and threads; both change the bits of a run.
+/// BLAS kernel family, threads and convolution algorithm; each changes the bits of a run.
 public struct BLASConfig: Codable, Equatable, Sendable {
   /// An `OPENBLAS_CORETYPE` name, or nil for the environment's choice.
   public var coreType: String?
   public var threads: Int
   /// Flush subnormal floats to zero (`SubnormalMode`).
   public var flushSubnormals: Bool
+  /// How convolutions that are not pointwise run (`ConvolutionAlgorithm`).
+  public var convolution: ConvolutionAlgorithm
 
   enum CodingKeys: String, CodingKey {
     case coreType = "core_type"
     case threads
     case flushSubnormals = "flush_subnormals"
+    case convolution = "conv"
   }
 
   /// The settings `BLASRuntime` applies to the process.
   public var settings: BLASSettings {
-    BLASSettings(coreType: coreType, threads: threads, flushSubnormals: flushSubnormals)
+    BLASSettings(
+      coreType: coreType, threads: threads, flushSubnormals: flushSubnormals,
+      convolution: convolution)
   }
 }
 

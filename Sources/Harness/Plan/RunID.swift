@@ -10,7 +10,7 @@ import Foundation
 /// manifest, not hashed: a refactor that keeps the bits keeps the cache.
 public enum RunID {
   /// Bumped whenever the trainer's arithmetic or checkpoint format changes the results.
-  public static let trainerFormatVersion = 2
+  public static let trainerFormatVersion = 3
 
   /// The canonical text that is hashed (also written into the manifest for inspection).
   public static func canonicalText(

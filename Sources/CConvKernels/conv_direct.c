@@ -1,0 +1,157 @@
+// Direct NHWC convolution: forward, backward-data and backward-weights without im2col
+// buffers. The ISA variants come from one template (conv_direct_isa.h) included once per ISA;
+// what does not depend on the ISA (which taps reach a block of pixels, the scalar channel
+// tails) is here. Every output scalar is the fused multiply-add chain of the references
+// (conv_reference.c), so the bits depend on neither the ISA nor the thread split.
+#include <immintrin.h>
+#include <math.h>
+
+#include "conv_kernels.h"
+
+/// One kernel tap as seen by a block of output pixels: the input vector of the first pixel it
+/// reaches, the weight row of reduction index 0 (channel 0), and the block's pixels
+/// [lo, hi) that it reaches.
+typedef struct {
+  const float *in;
+  const float *w;
+  int64_t lo, hi;
+} reid_tap;
+
+static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+static int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
+static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
+static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
+
+/// The taps of the forward block of output pixels (n, oh, ow0 + p), p < pixels, in the
+/// reference's order (i, j row-major); returns their number. w is packed (kh, kw, cin, cout).
+static int forward_taps(
+    const reid_conv_shape *s, const float *x, const float *w, int64_t n, int64_t oh, int64_t ow0,
+    int64_t pixels, reid_tap *taps) {
+  int count = 0;
+  for (int64_t i = 0; i < s->kh; i++) {
+    const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
+    if (ih < 0 || ih >= s->h) continue;
+    for (int64_t j = 0; j < s->kw; j++) {
+      // Pixel p reads input column (ow0 + p) * stride + offset.
+      const int64_t offset = j * s->dilation_w - s->pad_w;
+      const int64_t lo = max64(0, ceil_div(-offset, s->stride_w) - ow0);
+      const int64_t hi = min64(pixels, floor_div(s->w - 1 - offset, s->stride_w) - ow0 + 1);
+      if (lo >= hi) continue;
+      taps[count].in = x + ((n * s->h + ih) * s->w + (ow0 + lo) * s->stride_w + offset) * s->cin;
+      taps[count].w = w + (i * s->kw + j) * s->cin * s->cout;
+      taps[count].lo = lo;
+      taps[count].hi = hi;
+      count++;
+    }
+  }
+  return count;
+}
+
+/// The taps of the backward-data block of input pixels (n, ih, r + stride_w * (q0 + p)),
+/// p < pixels: the output pixels whose windows hold them, in the reference's order. w is
+/// packed (kh, kw, cout, cin).
+static int backward_data_taps(
+    const reid_conv_shape *s, const float *dy, const float *w, int64_t n, int64_t ih, int64_t r,
+    int64_t q0, int64_t pixels, reid_tap *taps) {
+  int count = 0;
+  for (int64_t i = 0; i < s->kh; i++) {
+    const int64_t th = ih + s->pad_h - i * s->dilation_h;
+    if (th < 0 || th % s->stride_h != 0 || th / s->stride_h >= s->ho) continue;
+    const int64_t oh = th / s->stride_h;
+    for (int64_t j = 0; j < s->kw; j++) {
+      // Input column r + stride * (q0 + p) is output column q0 + p + e / stride, when the
+      // stride divides e (then it does for every p of this residue class).
+      const int64_t e = r + s->pad_w - j * s->dilation_w;
+      if (e % s->stride_w != 0) continue;
+      const int64_t base = q0 + e / s->stride_w;
+      const int64_t lo = max64(0, -base);
+      const int64_t hi = min64(pixels, s->wo - base);
+      if (lo >= hi) continue;
+      taps[count].in = dy + ((n * s->ho + oh) * s->wo + base + lo) * s->cout;
+      taps[count].w = w + (i * s->kw + j) * s->cout * s->cin;
+      taps[count].lo = lo;
+      taps[count].hi = hi;
+      count++;
+    }
+  }
+  return count;
+}
+
+/// The scalar chains of lanes [lane_begin, lane_end) of a block: out[p * out_step + lane]
+/// (+)= sum over taps and c < len of in[c] * w[c * ldw + lane], in the reference's order.
+static void taps_scalar(
+    const reid_tap *taps, int ntaps, int64_t len, int64_t in_step, int64_t ldw, float *out,
+    int64_t out_step, int64_t pixels, int64_t lane_begin, int64_t lane_end, int accumulate) {
+  for (int64_t p = 0; p < pixels; p++)
+    for (int64_t lane = lane_begin; lane < lane_end; lane++) {
+      float acc = 0.0f;
+      for (int t = 0; t < ntaps; t++) {
+        if (p < taps[t].lo || p >= taps[t].hi) continue;
+        const float *in = taps[t].in + (p - taps[t].lo) * in_step;
+        const float *w = taps[t].w + lane;
+        for (int64_t c = 0; c < len; c++) acc = fmaf(in[c], w[c * ldw], acc);
+      }
+      float *target = out + p * out_step + lane;
+      *target = accumulate ? *target + acc : acc;
+    }
+}
+
+/// The scalar chains of packed weight gradients dw[i][j][c][o] for c in [c_begin, c_end),
+/// o in [o_begin, o_end), in the reference's order.
+static void weights_scalar(
+    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j,
+    int64_t c_begin, int64_t c_end, int64_t o_begin, int64_t o_end, float *dw) {
+  for (int64_t c = c_begin; c < c_end; c++)
+    for (int64_t o = o_begin; o < o_end; o++) {
+      float acc = 0.0f;
+      for (int64_t n = 0; n < s->n; n++)
+        for (int64_t oh = 0; oh < s->ho; oh++) {
+          const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
+          if (ih < 0 || ih >= s->h) continue;
+          for (int64_t ow = 0; ow < s->wo; ow++) {
+            const int64_t iw = ow * s->stride_w - s->pad_w + j * s->dilation_w;
+            if (iw < 0 || iw >= s->w) continue;
+            acc = fmaf(
+                x[((n * s->h + ih) * s->w + iw) * s->cin + c],
+                dy[((n * s->ho + oh) * s->wo + ow) * s->cout + o], acc);
+          }
+        }
+      dw[((i * s->kw + j) * s->cin + c) * s->cout + o] = acc;
+    }
+}
+
+// AVX2: forward 6 pixels x 2 vectors (12 accumulators, 2 weights, 1 broadcast of 16 ymm);
+// backward-weights 6 input channels x 2 vectors of output channels.
+#define ISA avx2
+#define ISA_TARGET "avx2,fma"
+#define VEC 8
+#define VTYPE __m256
+#define VLOAD _mm256_loadu_ps
+#define VSTORE _mm256_storeu_ps
+#define VSET1 _mm256_set1_ps
+#define VZERO _mm256_setzero_ps
+#define VFMA _mm256_fmadd_ps
+#define VADD _mm256_add_ps
+#define PIXELS 6
+#define BLOCKS 2
+#define WEIGHT_CHANNELS 6
+#define WEIGHT_BLOCKS 2
+#include "conv_direct_isa.h"
+
+// AVX-512 (32 zmm): forward 12 pixels x 1 vector; backward-weights 12 input channels x 2
+// vectors of output channels.
+#define ISA avx512
+#define ISA_TARGET "avx512f"
+#define VEC 16
+#define VTYPE __m512
+#define VLOAD _mm512_loadu_ps
+#define VSTORE _mm512_storeu_ps
+#define VSET1 _mm512_set1_ps
+#define VZERO _mm512_setzero_ps
+#define VFMA _mm512_fmadd_ps
+#define VADD _mm512_add_ps
+#define PIXELS 12
+#define BLOCKS 1
+#define WEIGHT_CHANNELS 12
+#define WEIGHT_BLOCKS 2
+#include "conv_direct_isa.h"

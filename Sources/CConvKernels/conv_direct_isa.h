@@ -1,0 +1,218 @@
+// One ISA's direct convolution kernels, included by conv_direct.c once per ISA with ISA,
+// ISA_TARGET, the vector macros (VEC lanes of VTYPE: VLOAD, VSTORE, VSET1, VZERO, VFMA, VADD)
+// and the register blockings defined:
+// - forward and backward-data: PIXELS output pixels x BLOCKS vectors of channels;
+// - backward-weights: WEIGHT_CHANNELS input channels x WEIGHT_BLOCKS vectors of output
+//   channels.
+// Not a header to include anywhere else.
+
+#ifndef REID_CAT
+#define REID_CAT2(a, b) a##_##b
+#define REID_CAT(a, b) REID_CAT2(a, b)
+#endif
+#define FN(name) REID_CAT(name, ISA)
+
+#pragma clang attribute push(__attribute__((target(ISA_TARGET))), apply_to = function)
+
+/// One block of output pixels by BLOCKS vectors of channels from lane o0 on:
+/// out[p * out_step + o0 + lane] (+)= the tap chains (see taps_scalar).
+static void FN(tap_block)(
+    const reid_tap *taps, int ntaps, int64_t len, int64_t in_step, int64_t ldw, int64_t o0,
+    float *out, int64_t out_step, int64_t pixels, int accumulate) {
+  VTYPE acc[PIXELS][BLOCKS];
+  for (int p = 0; p < PIXELS; p++)
+    for (int b = 0; b < BLOCKS; b++) acc[p][b] = VZERO();
+  for (int t = 0; t < ntaps; t++) {
+    const float *in = taps[t].in;
+    const float *w = taps[t].w + o0;
+    const int64_t lo = taps[t].lo, hi = taps[t].hi;
+    if (lo == 0 && hi == PIXELS) {
+      // Every pixel of the block reaches this tap: the hot loop.
+      for (int64_t c = 0; c < len; c++) {
+        VTYPE wv[BLOCKS];
+        for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(w + c * ldw + b * VEC);
+        for (int p = 0; p < PIXELS; p++) {
+          const VTYPE xv = VSET1(in[p * in_step + c]);
+          for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
+        }
+      }
+    } else {
+      for (int64_t c = 0; c < len; c++) {
+        VTYPE wv[BLOCKS];
+        for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(w + c * ldw + b * VEC);
+        for (int p = 0; p < PIXELS; p++) {
+          if (p < lo || p >= hi) continue;
+          const VTYPE xv = VSET1(in[(p - lo) * in_step + c]);
+          for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
+        }
+      }
+    }
+  }
+  for (int p = 0; p < pixels; p++)
+    for (int b = 0; b < BLOCKS; b++) {
+      float *target = out + p * out_step + o0 + b * VEC;
+      VSTORE(target, accumulate ? VADD(VLOAD(target), acc[p][b]) : acc[p][b]);
+    }
+}
+
+/// The lanes of a block: whole BLOCKS-vector groups, then the tail one scalar chain at a time.
+static void FN(tap_lanes)(
+    const reid_tap *taps, int ntaps, int64_t len, int64_t in_step, int64_t ldw, int64_t lanes,
+    float *out, int64_t out_step, int64_t pixels, int accumulate) {
+  const int64_t vectorized = lanes / (VEC * BLOCKS) * (VEC * BLOCKS);
+  for (int64_t o0 = 0; o0 < vectorized; o0 += VEC * BLOCKS)
+    FN(tap_block)(taps, ntaps, len, in_step, ldw, o0, out, out_step, pixels, accumulate);
+  if (vectorized < lanes)
+    taps_scalar(
+        taps, ntaps, len, in_step, ldw, out, out_step, pixels, vectorized, lanes, accumulate);
+}
+
+void FN(reid_conv_forward)(
+    const reid_conv_shape *s, const float *x, const float *w, float *y, int64_t row_begin,
+    int64_t row_end) {
+  reid_tap taps[s->kh * s->kw];
+  for (int64_t row = row_begin; row < row_end; row++) {
+    const int64_t n = row / s->ho, oh = row % s->ho;
+    for (int64_t ow0 = 0; ow0 < s->wo; ow0 += PIXELS) {
+      const int64_t pixels = min64(PIXELS, s->wo - ow0);
+      const int ntaps = forward_taps(s, x, w, n, oh, ow0, pixels, taps);
+      FN(tap_lanes)(
+          taps, ntaps, s->cin, s->stride_w * s->cin, s->cout, s->cout,
+          y + (row * s->wo + ow0) * s->cout, s->cout, pixels, 0);
+    }
+  }
+}
+
+void FN(reid_conv_backward_data)(
+    const reid_conv_shape *s, const float *dy, const float *w, float *dx, int64_t row_begin,
+    int64_t row_end) {
+  reid_tap taps[s->kh * s->kw];
+  for (int64_t row = row_begin; row < row_end; row++) {
+    const int64_t n = row / s->h, ih = row % s->h;
+    // The input columns of one residue modulo the stride see the same taps.
+    for (int64_t r = 0; r < s->stride_w && r < s->w; r++) {
+      const int64_t count = (s->w - r + s->stride_w - 1) / s->stride_w;
+      for (int64_t q0 = 0; q0 < count; q0 += PIXELS) {
+        const int64_t pixels = min64(PIXELS, count - q0);
+        const int ntaps = backward_data_taps(s, dy, w, n, ih, r, q0, pixels, taps);
+        FN(tap_lanes)(
+            taps, ntaps, s->cout, s->cout, s->cin, s->cin,
+            dx + ((n * s->h + ih) * s->w + r + s->stride_w * q0) * s->cin, s->stride_w * s->cin,
+            pixels, 1);
+      }
+    }
+  }
+}
+
+/// The packed weight gradient of tap (i, j), input channels c0 ..< c0 + channels, output
+/// channels o0 ..< o0 + VEC * blocks: one chain per scalar over the output pixels in order.
+static inline __attribute__((always_inline)) void FN(weight_block)(
+    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
+    int64_t o0, float *dw, const int channels, const int blocks) {
+  VTYPE acc[WEIGHT_CHANNELS][WEIGHT_BLOCKS];
+  for (int q = 0; q < channels; q++)
+    for (int b = 0; b < blocks; b++) acc[q][b] = VZERO();
+  const int64_t offset = j * s->dilation_w - s->pad_w;
+  const int64_t lo = max64(0, ceil_div(-offset, s->stride_w));
+  const int64_t hi = min64(s->wo, floor_div(s->w - 1 - offset, s->stride_w) + 1);
+  const int64_t x_step = s->stride_w * s->cin;
+  for (int64_t n = 0; n < s->n && lo < hi; n++)
+    for (int64_t oh = 0; oh < s->ho; oh++) {
+      const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
+      if (ih < 0 || ih >= s->h) continue;
+      const float *xp = x + ((n * s->h + ih) * s->w + lo * s->stride_w + offset) * s->cin + c0;
+      const float *dp = dy + ((n * s->ho + oh) * s->wo + lo) * s->cout + o0;
+      for (int64_t ow = lo; ow < hi; ow++, xp += x_step, dp += s->cout) {
+        VTYPE dv[WEIGHT_BLOCKS];
+        for (int b = 0; b < blocks; b++) dv[b] = VLOAD(dp + b * VEC);
+        for (int q = 0; q < channels; q++) {
+          const VTYPE xv = VSET1(xp[q]);
+          for (int b = 0; b < blocks; b++) acc[q][b] = VFMA(xv, dv[b], acc[q][b]);
+        }
+      }
+    }
+  for (int q = 0; q < channels; q++)
+    for (int b = 0; b < blocks; b++)
+      VSTORE(dw + ((i * s->kw + j) * s->cin + c0 + q) * s->cout + o0 + b * VEC, acc[q][b]);
+}
+
+static void FN(weight_block_full)(
+    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
+    int64_t o0, float *dw) {
+  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, WEIGHT_CHANNELS, WEIGHT_BLOCKS);
+}
+static void FN(weight_block_one_vector)(
+    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
+    int64_t o0, float *dw) {
+  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, WEIGHT_CHANNELS, 1);
+}
+static void FN(weight_block_one_channel)(
+    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
+    int64_t o0, float *dw) {
+  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, 1, WEIGHT_BLOCKS);
+}
+static void FN(weight_block_one_both)(
+    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
+    int64_t o0, float *dw) {
+  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, 1, 1);
+}
+
+void FN(reid_conv_backward_weights)(
+    const reid_conv_shape *s, const float *x, const float *dy, float *dw, int64_t part,
+    int64_t parts) {
+  // Output-channel chunks: groups of WEIGHT_BLOCKS vectors, single vectors, then one scalar
+  // chunk; input-channel chunks: groups of WEIGHT_CHANNELS, then single channels.
+  const int64_t wide = VEC * WEIGHT_BLOCKS;
+  const int64_t wide_chunks = s->cout / wide;
+  const int64_t vector_chunks = (s->cout - wide_chunks * wide) / VEC;
+  const int64_t vectorized = wide_chunks * wide + vector_chunks * VEC;
+  const int64_t o_chunks = wide_chunks + vector_chunks + (vectorized < s->cout);
+  const int64_t group_chunks = s->cin / WEIGHT_CHANNELS;
+  const int64_t c_chunks = group_chunks + s->cin - group_chunks * WEIGHT_CHANNELS;
+  const int64_t taps = s->kh * s->kw;
+  // Items (output chunk, tap, input chunk), output chunk outermost so that a thread's items
+  // share the same columns of dy; each item owns its scalars, so any split gives the same bits.
+  const int64_t items = o_chunks * taps * c_chunks;
+  const int64_t begin = items * part / parts, end = items * (part + 1) / parts;
+  for (int64_t item = begin; item < end; item++) {
+    const int64_t oc = item / (taps * c_chunks);
+    const int64_t t = item / c_chunks % taps, cc = item % c_chunks;
+    const int64_t i = t / s->kw, j = t % s->kw;
+    const int grouped = cc < group_chunks;
+    const int64_t c0 = grouped ? cc * WEIGHT_CHANNELS
+                               : group_chunks * WEIGHT_CHANNELS + (cc - group_chunks);
+    if (oc < wide_chunks) {
+      if (grouped)
+        FN(weight_block_full)(s, x, dy, i, j, c0, oc * wide, dw);
+      else
+        FN(weight_block_one_channel)(s, x, dy, i, j, c0, oc * wide, dw);
+    } else if (oc < wide_chunks + vector_chunks) {
+      const int64_t o0 = wide_chunks * wide + (oc - wide_chunks) * VEC;
+      if (grouped)
+        FN(weight_block_one_vector)(s, x, dy, i, j, c0, o0, dw);
+      else
+        FN(weight_block_one_both)(s, x, dy, i, j, c0, o0, dw);
+    } else {
+      weights_scalar(
+          s, x, dy, i, j, c0, c0 + (grouped ? WEIGHT_CHANNELS : 1), vectorized, s->cout, dw);
+    }
+  }
+}
+
+#pragma clang attribute pop
+
+#undef FN
+#undef ISA
+#undef ISA_TARGET
+#undef VEC
+#undef VTYPE
+#undef VLOAD
+#undef VSTORE
+#undef VSET1
+#undef VZERO
+#undef VFMA
+#undef VADD
+#undef PIXELS
+#undef BLOCKS
+#undef WEIGHT_CHANNELS
+#undef WEIGHT_BLOCKS

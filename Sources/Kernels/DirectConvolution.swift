@@ -1,0 +1,176 @@
+import CConvKernels
+import Dispatch
+
+/// Convolution without im2col (CConvKernels' direct kernels), over NHWC activations.
+///
+/// Layouts as in `Convolution`: x (N, H, W, Cin), y (N, Ho, Wo, Cout), weight
+/// (Cout, Cin, kh, kw). The kernels read the weight packed per pass: (kh, kw, Cin, Cout) for
+/// forward, (kh, kw, Cout, Cin) for backward-data, and write the weight gradient as
+/// (kh, kw, Cin, Cout). Each output scalar is one fused multiply-add chain in an order fixed
+/// by the shape (conv_kernels.h), so the bits depend on neither the ISA nor `threads`.
+public enum DirectConvolution {
+  /// The threads the direct kernels split their outputs over (set with the BLAS threads).
+  public nonisolated(unsafe) static var threads = 1
+
+  private static let packedWeightSlot = 3
+  private static let weightGradientSlot = 4
+
+  /// An instruction set the kernels have a variant for.
+  public enum ISA: String, CaseIterable, Sendable, CustomStringConvertible {
+    case avx2
+    case avx512
+
+    public typealias RowKernel = @convention(c) (
+      UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
+      UnsafeMutablePointer<Float>?, Int64, Int64
+    ) -> Void
+
+    /// The widest variant this CPU runs.
+    public static let best: ISA = reid_cpu_has_avx512f() == 1 ? .avx512 : .avx2
+
+    /// Whether this CPU runs the variant.
+    public var isSupported: Bool { self == .avx2 || Self.best == .avx512 }
+
+    public var description: String { self == .avx2 ? "AVX2" : "AVX-512" }
+
+    /// y over output rows [begin, end) of the N * Ho rows.
+    public var forward: RowKernel {
+      self == .avx2 ? reid_conv_forward_avx2 : reid_conv_forward_avx512
+    }
+
+    /// dx += over input rows [begin, end) of the N * H rows.
+    public var backwardData: RowKernel {
+      self == .avx2 ? reid_conv_backward_data_avx2 : reid_conv_backward_data_avx512
+    }
+
+    /// The packed weight gradient, work run `part` of `parts`.
+    public var backwardWeights:
+      @convention(c) (
+        UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
+        UnsafeMutablePointer<Float>?, Int64, Int64
+      ) -> Void
+    {
+      self == .avx2 ? reid_conv_backward_weights_avx2 : reid_conv_backward_weights_avx512
+    }
+  }
+
+  /// The kernels' description of a geometry.
+  public static func shape(_ g: ConvGeometry) -> reid_conv_shape {
+    reid_conv_shape(
+      n: Int64(g.batch), h: Int64(g.inputHeight), w: Int64(g.inputWidth),
+      cin: Int64(g.inputChannels), cout: Int64(g.outputChannels), kh: Int64(g.kernelHeight),
+      kw: Int64(g.kernelWidth), stride_h: Int64(g.strideH), stride_w: Int64(g.strideW),
+      pad_h: Int64(g.padH), pad_w: Int64(g.padW), dilation_h: Int64(g.dilationH),
+      dilation_w: Int64(g.dilationW), ho: Int64(g.outputHeight), wo: Int64(g.outputWidth))
+  }
+
+  /// weight (Cout, Cin, kh, kw) -> (kh, kw, Cin, Cout), the forward packing (and the layout
+  /// of the kernels' weight gradient).
+  public static func packForward(
+    _ w: UnsafePointer<Float>, _ g: ConvGeometry, into packed: UnsafeMutablePointer<Float>
+  ) {
+    let (cout, cin, kk) = (g.outputChannels, g.inputChannels, g.kernelHeight * g.kernelWidth)
+    for o in 0..<cout {
+      for c in 0..<cin {
+        let source = w + (o * cin + c) * kk
+        for t in 0..<kk { packed[(t * cin + c) * cout + o] = source[t] }
+      }
+    }
+  }
+
+  /// weight (Cout, Cin, kh, kw) -> (kh, kw, Cout, Cin), the backward-data packing.
+  public static func packBackwardData(
+    _ w: UnsafePointer<Float>, _ g: ConvGeometry, into packed: UnsafeMutablePointer<Float>
+  ) {
+    let (cout, cin, kk) = (g.outputChannels, g.inputChannels, g.kernelHeight * g.kernelWidth)
+    for o in 0..<cout {
+      for c in 0..<cin {
+        let source = w + (o * cin + c) * kk
+        for t in 0..<kk { packed[(t * cout + o) * cin + c] = source[t] }
+      }
+    }
+  }
+
+  /// Array forms of the packings, for tests and benchmarks.
+  public static func packForward(_ w: [Float], _ g: ConvGeometry) -> [Float] {
+    var out = [Float](repeating: 0, count: w.count)
+    w.withUnsafeBufferPointer { packForward($0.baseAddress!, g, into: &out) }
+    return out
+  }
+
+  public static func packBackwardData(_ w: [Float], _ g: ConvGeometry) -> [Float] {
+    var out = [Float](repeating: 0, count: w.count)
+    w.withUnsafeBufferPointer { packBackwardData($0.baseAddress!, g, into: &out) }
+    return out
+  }
+
+  /// Runs `body(part)` for part in 0..<parts, on up to `parts` threads.
+  static func split(_ parts: Int, _ body: @Sendable (Int) -> Void) {
+    if parts == 1 {
+      body(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+    }
+  }
+
+  /// Runs a row kernel over `rows` rows, in `threads` contiguous runs.
+  static func overRows(_ rows: Int, _ body: @Sendable (Int64, Int64) -> Void) {
+    let parts = max(1, min(threads, rows))
+    split(parts) { part in body(Int64(rows * part / parts), Int64(rows * (part + 1) / parts)) }
+  }
+
+  /// Forward: y (N, Ho, Wo, Cout) = conv(x, w) + bias (Cout).
+  public static func forward(
+    _ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+    _ g: ConvGeometry, output y: UnsafeMutablePointer<Float>, workspace: Workspace = .shared,
+    isa: ISA = .best
+  ) {
+    let packed = workspace.scratch(packedWeightSlot, count: g.outputChannels * g.patchSize)
+    packForward(w, g, into: packed)
+    let (kernel, s) = (isa.forward, shape(g))
+    nonisolated(unsafe) let (input, weight, output) = (x, UnsafePointer(packed), y)
+    overRows(g.batch * g.outputHeight) { begin, end in
+      withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
+    }
+    if let bias { Convolution.addBias(bias, to: y, rows: g.outputPixels, channels: g.outputChannels) }
+  }
+
+  /// Backward-data, accumulating: dx (N, H, W, Cin) += conv^T(dy (N, Ho, Wo, Cout), w).
+  public static func backwardData(
+    _ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, _ g: ConvGeometry,
+    inputGradient dx: UnsafeMutablePointer<Float>, workspace: Workspace = .shared,
+    isa: ISA = .best
+  ) {
+    let packed = workspace.scratch(packedWeightSlot, count: g.outputChannels * g.patchSize)
+    packBackwardData(w, g, into: packed)
+    let (kernel, s) = (isa.backwardData, shape(g))
+    nonisolated(unsafe) let (input, weight, output) = (dy, UnsafePointer(packed), dx)
+    overRows(g.batch * g.inputHeight) { begin, end in
+      withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
+    }
+  }
+
+  /// Backward-weights, accumulating: dw (Cout, Cin, kh, kw) += the weight gradient, and
+  /// dbias (Cout) += the sum of dy over pixels.
+  public static func backwardWeights(
+    _ dy: UnsafePointer<Float>, input x: UnsafePointer<Float>, _ g: ConvGeometry,
+    weightGradient dw: UnsafeMutablePointer<Float>,
+    biasGradient dbias: UnsafeMutablePointer<Float>?,
+    workspace: Workspace = .shared, isa: ISA = .best
+  ) {
+    let (cout, cin, kk) = (g.outputChannels, g.inputChannels, g.kernelHeight * g.kernelWidth)
+    if let dbias { Convolution.sumRows(dy, rows: g.outputPixels, channels: cout, into: dbias) }
+    let packed = workspace.scratch(weightGradientSlot, count: cout * g.patchSize)
+    let (kernel, s, parts) = (isa.backwardWeights, shape(g), max(1, threads))
+    nonisolated(unsafe) let (input, gradient, output) = (x, dy, packed)
+    split(parts) { part in
+      withUnsafePointer(to: s) { kernel($0, input, gradient, output, Int64(part), Int64(parts)) }
+    }
+    for o in 0..<cout {
+      for c in 0..<cin {
+        let target = dw + (o * cin + c) * kk
+        for t in 0..<kk { target[t] += packed[(t * cin + c) * cout + o] }
+      }
+    }
+  }
+}

@@ -12,7 +12,7 @@ export DATA_ROOT
 # System libraries: pkg-config names, and the Debian packages that provide them.
 PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg ompi-c
 APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools \
-	libopenmpi-dev openmpi-bin slurm-wlm slurm-client slurmctld slurmd munge
+	libopenmpi-dev openmpi-bin slurm-wlm slurm-client slurmctld slurmd munge libdnnl-dev
 
 .PHONY: all deps check-deps build test test-cluster bench bench-scale bench-compare lint format clean \
 	table1 table2 table3 tables check-tables
@@ -27,13 +27,15 @@ deps:
 	$$sudo apt-get update -qq && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES)
 
-## check-deps: run `deps` only when a library or h5dump is missing.
+## check-deps: run `deps` only when a library, h5dump or oneDNN (reid-bench's reference
+## convolution; no pkg-config file) is missing.
 check-deps:
 	@missing=; \
 	for p in $(PKG_CONFIG_NAMES); do \
 	  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$p || missing="$$missing $$p"; \
 	done; \
 	command -v h5dump >/dev/null 2>&1 || missing="$$missing h5dump"; \
+	[ -f /usr/include/oneapi/dnnl/dnnl.h ] || missing="$$missing oneDNN"; \
 	if [ -n "$$missing" ]; then echo "Missing:$$missing; installing with make deps"; $(MAKE) deps; fi
 
 build: check-deps

@@ -34,7 +34,8 @@ let package = Package(
     // MARK: - Training core
     .target(name: "TensorCore", swiftSettings: numericFlags),
     .target(
-      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS", "CConvKernels"], swiftSettings: numericFlags),
+      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS", "CConvKernels"],
+      swiftSettings: numericFlags),
     .target(name: "Layers", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Optim", dependencies: ["TensorCore"], swiftSettings: numericFlags),
@@ -44,6 +45,9 @@ let package = Package(
     .target(
       name: "CConvKernels",
       cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3", "-ffp-contract=off"])]),
+
+    // oneDNN's convolution, linked by reid-bench only (the reference rate of issue 13).
+    .target(name: "COneDNNBench", linkerSettings: [.linkedLibrary("dnnl")]),
 
     // MARK: - Models
     .target(
@@ -96,7 +100,7 @@ let package = Package(
       name: "reid-bench",
       dependencies: [
         "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Models", "ImageIO", "ReIDData",
-        "ReIDEval", "ReIDCommandLine", "CConvKernels",
+        "ReIDEval", "ReIDCommandLine", "CConvKernels", "COneDNNBench",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: numericFlags),

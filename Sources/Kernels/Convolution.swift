@@ -22,7 +22,7 @@ public enum Convolution {
   public nonisolated(unsafe) static var columnBudget = 1 << 20
 
   /// How convolutions other than pointwise ones run (`blas.conv`).
-  public nonisolated(unsafe) static var algorithm = ConvolutionAlgorithm.direct
+  public nonisolated(unsafe) static var algorithm = ConvolutionAlgorithm.im2col
 
   /// Whether `g` runs on the direct kernels.
   public static func usesDirectKernels(_ g: ConvGeometry) -> Bool {

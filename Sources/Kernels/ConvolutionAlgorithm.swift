@@ -8,4 +8,14 @@
 public enum ConvolutionAlgorithm: String, Codable, CaseIterable, Sendable {
   case direct
   case im2col
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard let value = Self(rawValue: text) else {
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "expected direct or im2col, got '\(text)'")
+    }
+    self = value
+  }
 }

@@ -20,10 +20,11 @@ public enum DirectConvolution {
     case avx2
     case avx512
 
-    public typealias RowKernel = @convention(c) (
-      UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
-      UnsafeMutablePointer<Float>?, Int64, Int64
-    ) -> Void
+    public typealias RowKernel =
+      @convention(c) (
+        UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
+        UnsafeMutablePointer<Float>?, Int64, Int64
+      ) -> Void
 
     /// The widest variant this CPU runs.
     public static let best: ISA = reid_cpu_has_avx512f() == 1 ? .avx512 : .avx2
@@ -93,14 +94,22 @@ public enum DirectConvolution {
 
   /// Array forms of the packings, for tests and benchmarks.
   public static func packForward(_ w: [Float], _ g: ConvGeometry) -> [Float] {
-    var out = [Float](repeating: 0, count: w.count)
-    w.withUnsafeBufferPointer { packForward($0.baseAddress!, g, into: &out) }
-    return out
+    packed(w) { packForward($0, g, into: $1) }
   }
 
   public static func packBackwardData(_ w: [Float], _ g: ConvGeometry) -> [Float] {
+    packed(w) { packBackwardData($0, g, into: $1) }
+  }
+
+  private static func packed(
+    _ w: [Float], _ pack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+  ) -> [Float] {
     var out = [Float](repeating: 0, count: w.count)
-    w.withUnsafeBufferPointer { packBackwardData($0.baseAddress!, g, into: &out) }
+    w.withUnsafeBufferPointer { source in
+      out.withUnsafeMutableBufferPointer { target in
+        if let s = source.baseAddress, let t = target.baseAddress { pack(s, t) }
+      }
+    }
     return out
   }
 
@@ -132,7 +141,9 @@ public enum DirectConvolution {
     overRows(g.batch * g.outputHeight) { begin, end in
       withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
     }
-    if let bias { Convolution.addBias(bias, to: y, rows: g.outputPixels, channels: g.outputChannels) }
+    if let bias {
+      Convolution.addBias(bias, to: y, rows: g.outputPixels, channels: g.outputChannels)
+    }
   }
 
   /// Backward-data, accumulating: dx (N, H, W, Cin) += conv^T(dy (N, Ho, Wo, Cout), w).

@@ -22,6 +22,41 @@ enum ConvShapes {
         kernel: k, stride: (s, s), padding: p))
   }
 
+  /// Every non-1x1 convolution shape of both backbones (the direct kernels' shapes), with how
+  /// many layers of each backbone have it, so that `DirectConvBenchmark` can rank them by
+  /// cost. (1x1 convolutions are one sgemm whichever `blas.conv` says.)
+  static let direct: [(named: Named, layers: Int)] = [
+    (conv("densenet.conv0 7x7/2", 256, 128, 3, 64, k: (7, 7), s: 2, p: (3, 3)), 1),
+    (conv("densenet.block1 3x3", 64, 32, 128, 32, k: (3, 3), p: (1, 1)), 6),
+    (conv("densenet.block2 3x3", 32, 16, 128, 32, k: (3, 3), p: (1, 1)), 12),
+    (conv("densenet.block3 3x3", 16, 8, 128, 32, k: (3, 3), p: (1, 1)), 24),
+    (conv("densenet.block4 3x3", 8, 4, 128, 32, k: (3, 3), p: (1, 1)), 16),
+    (conv("inception.Conv2d_1a 3x3/2", 256, 128, 3, 32, k: (3, 3), s: 2), 1),
+    (conv("inception.Conv2d_2a 3x3", 127, 63, 32, 32, k: (3, 3)), 1),
+    (conv("inception.Conv2d_2b 3x3", 125, 61, 32, 64, k: (3, 3), p: (1, 1)), 1),
+    (conv("inception.Conv2d_4a 3x3", 62, 30, 80, 192, k: (3, 3)), 1),
+    (conv("inception.Mixed_5 5x5", 29, 13, 48, 64, k: (5, 5), p: (2, 2)), 3),
+    (conv("inception.Mixed_5 3x3 64-96", 29, 13, 64, 96, k: (3, 3), p: (1, 1)), 4),
+    (conv("inception.Mixed_5 3x3 96-96", 29, 13, 96, 96, k: (3, 3), p: (1, 1)), 3),
+    (conv("inception.Mixed_6a 3x3/2 288-384", 29, 13, 288, 384, k: (3, 3), s: 2), 1),
+    (conv("inception.Mixed_6a 3x3/2 96-96", 29, 13, 96, 96, k: (3, 3), s: 2), 1),
+    (conv("inception.Mixed_6b 1x7 128-128", 14, 6, 128, 128, k: (1, 7), p: (0, 3)), 2),
+    (conv("inception.Mixed_6b 7x1 128-128", 14, 6, 128, 128, k: (7, 1), p: (3, 0)), 2),
+    (conv("inception.Mixed_6b 1x7 128-192", 14, 6, 128, 192, k: (1, 7), p: (0, 3)), 1),
+    (conv("inception.Mixed_6b 7x1 128-192", 14, 6, 128, 192, k: (7, 1), p: (3, 0)), 1),
+    (conv("inception.Mixed_6c 1x7 160-160", 14, 6, 160, 160, k: (1, 7), p: (0, 3)), 4),
+    (conv("inception.Mixed_6c 7x1 160-160", 14, 6, 160, 160, k: (7, 1), p: (3, 0)), 4),
+    (conv("inception.Mixed_6c 1x7 160-192", 14, 6, 160, 192, k: (1, 7), p: (0, 3)), 2),
+    (conv("inception.Mixed_6c 7x1 160-192", 14, 6, 160, 192, k: (7, 1), p: (3, 0)), 2),
+    (conv("inception.Mixed_6e 1x7 192-192", 14, 6, 192, 192, k: (1, 7), p: (0, 3)), 4),
+    (conv("inception.Mixed_6e 7x1 192-192", 14, 6, 192, 192, k: (7, 1), p: (3, 0)), 4),
+    (conv("inception.Mixed_7a 3x3/2 192-320", 14, 6, 192, 320, k: (3, 3), s: 2), 1),
+    (conv("inception.Mixed_7a 3x3/2 192-192", 14, 6, 192, 192, k: (3, 3), s: 2), 1),
+    (conv("inception.Mixed_7b 1x3 384", 6, 2, 384, 384, k: (1, 3), p: (0, 1)), 4),
+    (conv("inception.Mixed_7b 3x1 384", 6, 2, 384, 384, k: (3, 1), p: (1, 0)), 4),
+    (conv("inception.Mixed_7b 3x3 448-384", 6, 2, 448, 384, k: (3, 3), p: (1, 1)), 2),
+  ]
+
   static let all: [Named] = [
     conv("densenet.conv0 7x7/2", 256, 128, 3, 64, k: (7, 7), s: 2, p: (3, 3)),
     conv("densenet.block1 1x1", 64, 32, 160, 128, k: (1, 1)),

@@ -3,54 +3,101 @@ import Foundation
 import Kernels
 import TensorCore
 
-/// The direct forward convolution (CConvKernels) on the backbones' non-1x1 shapes, one
-/// thread, each ISA variant, beside the measured one-thread FMA peak and ours (im2col +
-/// sgemm) on the same shape at one BLAS thread. A first measurement for issue 13: forward
-/// only, before threading and the backward passes.
+/// The direct convolution kernels against ours with im2col + sgemm and oneDNN's direct
+/// convolution on every non-1x1 convolution shape of both backbones, each
+/// pass, at the BLAS thread count; each rate also as a fraction of the FMA peak measured in
+/// the same run on as many threads. Shapes are listed costliest first per backbone (flops
+/// times the number of layers with the shape). GFLOPS count every tap, also those in the
+/// padding, which the direct kernels and oneDNN skip: a padded shape can beat the peak.
 struct DirectConvBenchmark {
   var budget: Double
+  var threads: Int
+  var filter: String?
 
-  func run() {
-    var variants: [(String, DirectKernel)] = [("AVX2", reid_conv_forward_avx2)]
-    if reid_cpu_has_avx512f() == 1 { variants.append(("AVX-512", reid_conv_forward_avx512)) }
-    let peak = PeakBenchmark(budget: budget).gflops(PeakBenchmark.variants[0], threads: 1)
-    print(
-      "\n## Direct convolution forward, 1 thread (peak \(String(format: "%.1f", peak)) GFLOPS)\n")
-    print(
-      "| shape | " + variants.map { "\($0.0) GFLOPS | % of peak" }.joined(separator: " | ") + " |")
-    print("|---|" + variants.map { _ in "---:|---:" }.joined(separator: "|") + "|")
-    for named in ConvShapes.all where named.geometry.kernelHeight * named.geometry.kernelWidth > 1 {
-      let g = named.geometry
-      var s = reid_conv_shape(
-        n: Int64(g.batch), h: Int64(g.inputHeight), w: Int64(g.inputWidth),
-        cin: Int64(g.inputChannels), cout: Int64(g.outputChannels), kh: Int64(g.kernelHeight),
-        kw: Int64(g.kernelWidth), stride_h: Int64(g.strideH), stride_w: Int64(g.strideW),
-        pad_h: Int64(g.padH), pad_w: Int64(g.padW), dilation_h: Int64(g.dilationH),
-        dilation_w: Int64(g.dilationW), ho: Int64(g.outputHeight), wo: Int64(g.outputWidth))
-      var random = RandomStream(seed: 1, name: "direct")
-      var xt = Tensor(shape: [g.batch, g.inputHeight, g.inputWidth, g.inputChannels])
-      var wt = Tensor(shape: [g.patchSize, g.outputChannels])
-      random.fillUniform(&xt, -1, 1)
-      random.fillUniform(&wt, -1, 1)
-      let x = xt.scalars
-      let w = wt.scalars
-      var y = [Float](repeating: 0, count: g.outputPixels * g.outputChannels)
-      let flops = 2.0 * Double(g.outputPixels) * Double(g.outputChannels) * Double(g.patchSize)
-      var cells: [String] = []
-      for (_, kernel) in variants {
-        let seconds = Timing.median(budget: budget) {
-          kernel(&s, x, w, &y, 0, Int64(g.batch * g.outputHeight))
-        }
-        let rate = flops / seconds / 1e9
-        cells.append(String(format: "%.1f | %.0f %%", rate, 100 * rate / peak))
+  /// The three passes, each with the same flops (2 * M * Cout * K).
+  enum Pass: String, CaseIterable {
+    case forward
+    case backwardData = "backward-data"
+    case backwardWeights = "backward-weights"
+  }
+
+  /// A pass of `g` under a convolution algorithm, as a closure over fresh operands.
+  static func call(_ pass: Pass, _ g: ConvGeometry, algorithm: ConvolutionAlgorithm) -> () -> Void {
+    let x = ConvBenchmark.buffer(g.batch * g.inputHeight * g.inputWidth * g.inputChannels, seed: 4)
+    let w = ConvBenchmark.buffer(g.outputChannels * g.patchSize, seed: 5)
+    let y = ConvBenchmark.buffer(g.outputPixels * g.outputChannels, seed: 6)
+    let dx = ConvBenchmark.buffer(x.count, seed: 7)
+    let dw = ConvBenchmark.buffer(w.count, seed: 8)
+    return {
+      let saved = Convolution.algorithm
+      Convolution.algorithm = algorithm
+      defer { Convolution.algorithm = saved }
+      switch pass {
+      case .forward:
+        Convolution.forward(
+          x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress)
+      case .backwardData:
+        Convolution.backwardData(
+          y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress)
+      case .backwardWeights:
+        Convolution.backwardWeights(
+          y.baseAddress, input: x.baseAddress, g, weightGradient: dw.baseAddress,
+          biasGradient: nil)
       }
-      print("| \(named.name) | " + cells.joined(separator: " | ") + " |")
     }
   }
-}
 
-typealias DirectKernel =
-  @convention(c) (
-    UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
-    UnsafeMutablePointer<Float>?, Int64, Int64
-  ) -> Void
+  func run() {
+    // The better of the ISAs' peaks (on Zen 4 the AVX2 one is as high as AVX-512's).
+    let peaks = PeakBenchmark.variants.map {
+      (name: $0.name, gflops: PeakBenchmark(budget: budget).gflops($0, threads: threads))
+    }
+    let best = peaks.max { $0.gflops < $1.gflops }
+    let (peakName, peak) = (best?.name ?? "-", best?.gflops ?? .nan)
+    print(
+      "\n## Direct convolution, batch 8, 256x128 input, \(threads) threads "
+        + "(GFLOPS, and % of the \(Format.number(peak)) GFLOPS \(peakName) FMA peak "
+        + "on \(threads) threads; direct kernels: \(DirectConvolution.ISA.best))\n")
+    print(
+      "| shape | layers | pass | direct | % peak | im2col + sgemm | % peak | direct / im2col "
+        + "| oneDNN | % peak | direct / oneDNN |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    let ranked = ConvShapes.direct.sorted {
+      let (a, b) = ($0.named, $1.named)
+      let (aNet, bNet) = (a.name.prefix(while: { $0 != "." }), b.name.prefix(while: { $0 != "." }))
+      if aNet != bNet { return aNet < bNet }
+      return a.geometry.forwardFLOPs * Double($0.layers) > b.geometry.forwardFLOPs
+        * Double($1.layers)
+    }
+    var totals = (direct: 0.0, im2col: 0.0, dnnl: 0.0)
+    for (named, layers) in ranked where filter.map({ named.name.contains($0) }) ?? true {
+      let g = named.geometry
+      for pass in Pass.allCases {
+        let (direct, im2col) = Timing.paired(
+          budget: budget, Self.call(pass, g, algorithm: .direct),
+          Self.call(pass, g, algorithm: .im2col))
+        let rate = { (seconds: Double) in g.forwardFLOPs / seconds * 1e-9 }
+        totals.direct += direct * Double(layers)
+        totals.im2col += im2col * Double(layers)
+        var line =
+          "| \(named.name) | \(layers) | \(pass.rawValue) | \(Format.number(rate(direct))) | "
+          + "\(Format.number(100 * rate(direct) / peak)) | \(Format.number(rate(im2col))) | "
+          + "\(Format.number(100 * rate(im2col) / peak)) | \(Format.number(im2col / direct, 2)) |"
+        if let seconds = OneDNNConvolution.seconds(pass, g, budget: budget) {
+          totals.dnnl += seconds * Double(layers)
+          line +=
+            " \(Format.number(rate(seconds))) | \(Format.number(100 * rate(seconds) / peak)) | "
+            + "\(Format.number(seconds / direct, 2)) |"
+        } else {
+          line += " - | - | - |"
+        }
+        print(line)
+      }
+    }
+    print(
+      "\nAll shapes, weighted by layers: direct \(Format.number(totals.direct * 1e3)) ms, "
+        + "im2col + sgemm \(Format.number(totals.im2col * 1e3)) ms"
+        + ", oneDNN \(Format.number(totals.dnnl * 1e3)) ms per training step's non-1x1 "
+        + "convolutions (oneDNN: \(OneDNNConvolution.implementations.joined(separator: ", ")))")
+  }
+}

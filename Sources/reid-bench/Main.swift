@@ -59,7 +59,9 @@ struct ReIDBench: ParsableCommand {
       "BLAS core \(BLAS.coreName), \(BLAS.threads) threads; config: \(BLAS.configString)")
     let sections = Set(only.split(separator: ",").map(String.init))
     if sections.contains("peak") { PeakBenchmark(budget: budget).run() }
-    if sections.contains("direct") { DirectConvBenchmark(budget: budget).run() }
+    if sections.contains("direct") {
+      DirectConvBenchmark(budget: budget, threads: blas.threads, filter: filter).run()
+    }
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") {
       ConvBenchmark(budget: budget, filter: filter, nchw: !noNCHW).run()

@@ -66,15 +66,18 @@ final class DirectConvolutionTests: XCTestCase {
 
     init(_ g: ConvGeometry, seed: UInt64) {
       self.g = g
-      x = Fixtures.uniform(
-        Shape(g.batch, g.inputHeight, g.inputWidth, g.inputChannels), seed: seed
-      ).scalars
-      dy = Fixtures.uniform(
-        Shape(g.batch, g.outputHeight, g.outputWidth, g.outputChannels), seed: seed + 50
-      ).scalars
-      weight = Fixtures.uniform(
-        Shape(g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth), seed: seed + 100
-      ).scalars
+      x =
+        Fixtures.uniform(
+          Shape(g.batch, g.inputHeight, g.inputWidth, g.inputChannels), seed: seed
+        ).scalars
+      dy =
+        Fixtures.uniform(
+          Shape(g.batch, g.outputHeight, g.outputWidth, g.outputChannels), seed: seed + 50
+        ).scalars
+      weight =
+        Fixtures.uniform(
+          Shape(g.outputChannels, g.inputChannels, g.kernelHeight, g.kernelWidth), seed: seed + 100
+        ).scalars
       forwardWeight = DirectConvolution.packForward(weight, g)
       backwardWeight = DirectConvolution.packBackwardData(weight, g)
       shape = DirectConvolution.shape(g)
@@ -171,7 +174,9 @@ final class DirectConvolutionTests: XCTestCase {
       for isa in Self.isas {
         for parts in [1, 2, 3, 7] {
           var dw = [Float](repeating: .nan, count: op.weight.count)
-          for part in 0..<parts { isa.backwardWeights(&s, op.x, op.dy, &dw, Int64(part), Int64(parts)) }
+          for part in 0..<parts {
+            isa.backwardWeights(&s, op.x, op.dy, &dw, Int64(part), Int64(parts))
+          }
           XCTAssertEqual(
             dw.map(\.bitPattern), reference.map(\.bitPattern), "\(isa) \(g) parts \(parts)")
         }

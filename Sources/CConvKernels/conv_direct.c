@@ -8,13 +8,16 @@
 
 #include "conv_kernels.h"
 
-/// One kernel tap as seen by a block of output pixels: the input vector of the first pixel it
-/// reaches, the weight row of reduction index 0 (channel 0), and the block's pixels
-/// [lo, hi) that it reaches.
+/// The most pixels of a register block (AVX-512's forward block).
+#define REID_MAX_PIXELS 12
+
+/// One kernel tap as seen by a block of output pixels: each pixel's input vector for the tap
+/// (NULL when the tap falls outside the image for that pixel), the weight row of reduction
+/// index 0 (channel 0), and whether every pixel of the block reaches the tap.
 typedef struct {
-  const float *in;
+  const float *in[REID_MAX_PIXELS];
   const float *w;
-  int64_t lo, hi;
+  int full;
 } reid_tap;
 
 static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -22,72 +25,85 @@ static int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
-/// The taps of the forward block of output pixels (n, oh, ow0 + p), p < pixels, in the
-/// reference's order (i, j row-major); returns their number. w is packed (kh, kw, cin, cout).
-static int forward_taps(
-    const reid_conv_shape *s, const float *x, const float *w, int64_t n, int64_t oh, int64_t ow0,
-    int64_t pixels, reid_tap *taps) {
-  int count = 0;
-  for (int64_t i = 0; i < s->kh; i++) {
-    const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
-    if (ih < 0 || ih >= s->h) continue;
-    for (int64_t j = 0; j < s->kw; j++) {
-      // Pixel p reads input column (ow0 + p) * stride + offset.
-      const int64_t offset = j * s->dilation_w - s->pad_w;
-      const int64_t lo = max64(0, ceil_div(-offset, s->stride_w) - ow0);
-      const int64_t hi = min64(pixels, floor_div(s->w - 1 - offset, s->stride_w) - ow0 + 1);
-      if (lo >= hi) continue;
-      taps[count].in = x + ((n * s->h + ih) * s->w + (ow0 + lo) * s->stride_w + offset) * s->cin;
-      taps[count].w = w + (i * s->kw + j) * s->cin * s->cout;
-      taps[count].lo = lo;
-      taps[count].hi = hi;
-      count++;
-    }
+/// Keeps tap `count` when some pixel reaches it; returns the new count.
+static int keep_tap(reid_tap *taps, int count, int64_t pixels, const float *w) {
+  int reached = 0, all = 1;
+  for (int64_t p = 0; p < pixels; p++) {
+    if (taps[count].in[p]) reached = 1;
+    else all = 0;
   }
+  if (!reached) return count;
+  taps[count].w = w;
+  taps[count].full = all;
+  return count + 1;
+}
+
+/// The taps of the forward block of output pixels m0 ..< m0 + pixels (flattened over n, oh,
+/// ow, so a block may span rows and images), in the reference's order (i, j row-major);
+/// returns their number. w is packed (kh, kw, cin, cout).
+static int forward_taps(
+    const reid_conv_shape *s, const float *x, const float *w, int64_t m0, int64_t pixels,
+    reid_tap *taps) {
+  int64_t n[REID_MAX_PIXELS], oh[REID_MAX_PIXELS], ow[REID_MAX_PIXELS];
+  for (int64_t p = 0; p < pixels; p++) {
+    const int64_t m = m0 + p;
+    ow[p] = m % s->wo;
+    oh[p] = m / s->wo % s->ho;
+    n[p] = m / (s->wo * s->ho);
+  }
+  int count = 0;
+  for (int64_t i = 0; i < s->kh; i++)
+    for (int64_t j = 0; j < s->kw; j++) {
+      for (int64_t p = 0; p < pixels; p++) {
+        const int64_t ih = oh[p] * s->stride_h - s->pad_h + i * s->dilation_h;
+        const int64_t iw = ow[p] * s->stride_w - s->pad_w + j * s->dilation_w;
+        const int inside = ih >= 0 && ih < s->h && iw >= 0 && iw < s->w;
+        taps[count].in[p] = inside ? x + ((n[p] * s->h + ih) * s->w + iw) * s->cin : NULL;
+      }
+      count = keep_tap(taps, count, pixels, w + (i * s->kw + j) * s->cin * s->cout);
+    }
   return count;
 }
 
-/// The taps of the backward-data block of input pixels (n, ih, r + stride_w * (q0 + p)),
-/// p < pixels: the output pixels whose windows hold them, in the reference's order. w is
-/// packed (kh, kw, cout, cin).
+/// The output pixel of dy whose window puts tap (i, j) on input pixel (n, ih, iw), or NULL.
+static const float *backward_data_source(
+    const reid_conv_shape *s, const float *dy, int64_t n, int64_t ih, int64_t iw, int64_t i,
+    int64_t j) {
+  const int64_t th = ih + s->pad_h - i * s->dilation_h;
+  const int64_t tw = iw + s->pad_w - j * s->dilation_w;
+  if (th < 0 || tw < 0 || th % s->stride_h != 0 || tw % s->stride_w != 0) return NULL;
+  const int64_t oh = th / s->stride_h, ow = tw / s->stride_w;
+  if (oh >= s->ho || ow >= s->wo) return NULL;
+  return dy + ((n * s->ho + oh) * s->wo + ow) * s->cout;
+}
+
+/// The taps of a backward-data block of input pixels (n[p], ih[p], iw[p]), p < pixels: the
+/// output pixels whose windows hold them, in the reference's order. w is packed
+/// (kh, kw, cout, cin).
 static int backward_data_taps(
-    const reid_conv_shape *s, const float *dy, const float *w, int64_t n, int64_t ih, int64_t r,
-    int64_t q0, int64_t pixels, reid_tap *taps) {
+    const reid_conv_shape *s, const float *dy, const float *w, const int64_t *n,
+    const int64_t *ih, const int64_t *iw, int64_t pixels, reid_tap *taps) {
   int count = 0;
-  for (int64_t i = 0; i < s->kh; i++) {
-    const int64_t th = ih + s->pad_h - i * s->dilation_h;
-    if (th < 0 || th % s->stride_h != 0 || th / s->stride_h >= s->ho) continue;
-    const int64_t oh = th / s->stride_h;
+  for (int64_t i = 0; i < s->kh; i++)
     for (int64_t j = 0; j < s->kw; j++) {
-      // Input column r + stride * (q0 + p) is output column q0 + p + e / stride, when the
-      // stride divides e (then it does for every p of this residue class).
-      const int64_t e = r + s->pad_w - j * s->dilation_w;
-      if (e % s->stride_w != 0) continue;
-      const int64_t base = q0 + e / s->stride_w;
-      const int64_t lo = max64(0, -base);
-      const int64_t hi = min64(pixels, s->wo - base);
-      if (lo >= hi) continue;
-      taps[count].in = dy + ((n * s->ho + oh) * s->wo + base + lo) * s->cout;
-      taps[count].w = w + (i * s->kw + j) * s->cout * s->cin;
-      taps[count].lo = lo;
-      taps[count].hi = hi;
-      count++;
+      for (int64_t p = 0; p < pixels; p++)
+        taps[count].in[p] = backward_data_source(s, dy, n[p], ih[p], iw[p], i, j);
+      count = keep_tap(taps, count, pixels, w + (i * s->kw + j) * s->cout * s->cin);
     }
-  }
   return count;
 }
 
 /// The scalar chains of lanes [lane_begin, lane_end) of a block: out[p * out_step + lane]
-/// (+)= sum over taps and c < len of in[c] * w[c * ldw + lane], in the reference's order.
+/// (+)= sum over taps and c < len of in[p][c] * w[c * ldw + lane], in the reference's order.
 static void taps_scalar(
-    const reid_tap *taps, int ntaps, int64_t len, int64_t in_step, int64_t ldw, float *out,
-    int64_t out_step, int64_t pixels, int64_t lane_begin, int64_t lane_end, int accumulate) {
+    const reid_tap *taps, int ntaps, int64_t len, int64_t ldw, float *out, int64_t out_step,
+    int64_t pixels, int64_t lane_begin, int64_t lane_end, int accumulate) {
   for (int64_t p = 0; p < pixels; p++)
     for (int64_t lane = lane_begin; lane < lane_end; lane++) {
       float acc = 0.0f;
       for (int t = 0; t < ntaps; t++) {
-        if (p < taps[t].lo || p >= taps[t].hi) continue;
-        const float *in = taps[t].in + (p - taps[t].lo) * in_step;
+        const float *in = taps[t].in[p];
+        if (!in) continue;
         const float *w = taps[t].w + lane;
         for (int64_t c = 0; c < len; c++) acc = fmaf(in[c], w[c * ldw], acc);
       }

@@ -17,22 +17,22 @@
 /// One block of output pixels by BLOCKS vectors of channels from lane o0 on:
 /// out[p * out_step + o0 + lane] (+)= the tap chains (see taps_scalar).
 static void FN(tap_block)(
-    const reid_tap *taps, int ntaps, int64_t len, int64_t in_step, int64_t ldw, int64_t o0,
-    float *out, int64_t out_step, int64_t pixels, int accumulate) {
+    const reid_tap *taps, int ntaps, int64_t len, int64_t ldw, int64_t o0, float *out,
+    int64_t out_step, int64_t pixels, int accumulate) {
   VTYPE acc[PIXELS][BLOCKS];
   for (int p = 0; p < PIXELS; p++)
     for (int b = 0; b < BLOCKS; b++) acc[p][b] = VZERO();
   for (int t = 0; t < ntaps; t++) {
-    const float *in = taps[t].in;
     const float *w = taps[t].w + o0;
-    const int64_t lo = taps[t].lo, hi = taps[t].hi;
-    if (lo == 0 && hi == PIXELS) {
+    if (taps[t].full && pixels == PIXELS) {
       // Every pixel of the block reaches this tap: the hot loop.
+      const float *in[PIXELS];
+      for (int p = 0; p < PIXELS; p++) in[p] = taps[t].in[p];
       for (int64_t c = 0; c < len; c++) {
         VTYPE wv[BLOCKS];
         for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(w + c * ldw + b * VEC);
         for (int p = 0; p < PIXELS; p++) {
-          const VTYPE xv = VSET1(in[p * in_step + c]);
+          const VTYPE xv = VSET1(in[p][c]);
           for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
         }
       }
@@ -41,8 +41,8 @@ static void FN(tap_block)(
         VTYPE wv[BLOCKS];
         for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(w + c * ldw + b * VEC);
         for (int p = 0; p < PIXELS; p++) {
-          if (p < lo || p >= hi) continue;
-          const VTYPE xv = VSET1(in[(p - lo) * in_step + c]);
+          if (p >= pixels || !taps[t].in[p]) continue;
+          const VTYPE xv = VSET1(taps[t].in[p][c]);
           for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
         }
       }
@@ -57,29 +57,26 @@ static void FN(tap_block)(
 
 /// The lanes of a block: whole BLOCKS-vector groups, then the tail one scalar chain at a time.
 static void FN(tap_lanes)(
-    const reid_tap *taps, int ntaps, int64_t len, int64_t in_step, int64_t ldw, int64_t lanes,
-    float *out, int64_t out_step, int64_t pixels, int accumulate) {
+    const reid_tap *taps, int ntaps, int64_t len, int64_t ldw, int64_t lanes, float *out,
+    int64_t out_step, int64_t pixels, int accumulate) {
   const int64_t vectorized = lanes / (VEC * BLOCKS) * (VEC * BLOCKS);
   for (int64_t o0 = 0; o0 < vectorized; o0 += VEC * BLOCKS)
-    FN(tap_block)(taps, ntaps, len, in_step, ldw, o0, out, out_step, pixels, accumulate);
+    FN(tap_block)(taps, ntaps, len, ldw, o0, out, out_step, pixels, accumulate);
   if (vectorized < lanes)
-    taps_scalar(
-        taps, ntaps, len, in_step, ldw, out, out_step, pixels, vectorized, lanes, accumulate);
+    taps_scalar(taps, ntaps, len, ldw, out, out_step, pixels, vectorized, lanes, accumulate);
 }
 
 void FN(reid_conv_forward)(
     const reid_conv_shape *s, const float *x, const float *w, float *y, int64_t row_begin,
     int64_t row_end) {
   reid_tap taps[s->kh * s->kw];
-  for (int64_t row = row_begin; row < row_end; row++) {
-    const int64_t n = row / s->ho, oh = row % s->ho;
-    for (int64_t ow0 = 0; ow0 < s->wo; ow0 += PIXELS) {
-      const int64_t pixels = min64(PIXELS, s->wo - ow0);
-      const int ntaps = forward_taps(s, x, w, n, oh, ow0, pixels, taps);
-      FN(tap_lanes)(
-          taps, ntaps, s->cin, s->stride_w * s->cin, s->cout, s->cout,
-          y + (row * s->wo + ow0) * s->cout, s->cout, pixels, 0);
-    }
+  // Blocks of PIXELS consecutive output pixels of the rows, across row (and image) ends, so
+  // that narrow maps (Inception's 14x6 and 6x2) still fill the register block.
+  const int64_t m_end = row_end * s->wo;
+  for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += PIXELS) {
+    const int64_t pixels = min64(PIXELS, m_end - m0);
+    const int ntaps = forward_taps(s, x, w, m0, pixels, taps);
+    FN(tap_lanes)(taps, ntaps, s->cin, s->cout, s->cout, y + m0 * s->cout, s->cout, pixels, 0);
   }
 }
 
@@ -87,21 +84,40 @@ void FN(reid_conv_backward_data)(
     const reid_conv_shape *s, const float *dy, const float *w, float *dx, int64_t row_begin,
     int64_t row_end) {
   reid_tap taps[s->kh * s->kw];
-  for (int64_t row = row_begin; row < row_end; row++) {
-    const int64_t n = row / s->h, ih = row % s->h;
-    // The input columns of one residue modulo the stride see the same taps.
+  int64_t n[PIXELS], ih[PIXELS], iw[PIXELS];
+  if (s->stride_w == 1) {
+    // Blocks of consecutive input pixels, across row ends.
+    const int64_t m_end = row_end * s->w;
+    for (int64_t m0 = row_begin * s->w; m0 < m_end; m0 += PIXELS) {
+      const int64_t pixels = min64(PIXELS, m_end - m0);
+      for (int64_t p = 0; p < pixels; p++) {
+        iw[p] = (m0 + p) % s->w;
+        ih[p] = (m0 + p) / s->w % s->h;
+        n[p] = (m0 + p) / (s->w * s->h);
+      }
+      const int ntaps = backward_data_taps(s, dy, w, n, ih, iw, pixels, taps);
+      FN(tap_lanes)(taps, ntaps, s->cout, s->cin, s->cin, dx + m0 * s->cin, s->cin, pixels, 1);
+    }
+    return;
+  }
+  // Strided: the input columns of one residue modulo the stride see the same taps, so a
+  // block takes them from one row.
+  for (int64_t row = row_begin; row < row_end; row++)
     for (int64_t r = 0; r < s->stride_w && r < s->w; r++) {
       const int64_t count = (s->w - r + s->stride_w - 1) / s->stride_w;
       for (int64_t q0 = 0; q0 < count; q0 += PIXELS) {
         const int64_t pixels = min64(PIXELS, count - q0);
-        const int ntaps = backward_data_taps(s, dy, w, n, ih, r, q0, pixels, taps);
+        for (int64_t p = 0; p < pixels; p++) {
+          n[p] = row / s->h;
+          ih[p] = row % s->h;
+          iw[p] = r + s->stride_w * (q0 + p);
+        }
+        const int ntaps = backward_data_taps(s, dy, w, n, ih, iw, pixels, taps);
         FN(tap_lanes)(
-            taps, ntaps, s->cout, s->cout, s->cin, s->cin,
-            dx + ((n * s->h + ih) * s->w + r + s->stride_w * q0) * s->cin, s->stride_w * s->cin,
-            pixels, 1);
+            taps, ntaps, s->cout, s->cin, s->cin, dx + (row * s->w + iw[0]) * s->cin,
+            s->stride_w * s->cin, pixels, 1);
       }
     }
-  }
 }
 
 /// The packed weight gradient of tap (i, j), input channels c0 ..< c0 + channels, output

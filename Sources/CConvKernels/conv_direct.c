@@ -5,19 +5,23 @@
 // (conv_reference.c), so the bits depend on neither the ISA nor the thread split.
 #include <immintrin.h>
 #include <math.h>
+#include <string.h>
 
 #include "conv_kernels.h"
 
 /// The most pixels of a register block (AVX-512's forward block).
 #define REID_MAX_PIXELS 12
 
-/// One kernel tap as seen by a block of output pixels: each pixel's input vector for the tap
-/// (NULL when the tap falls outside the image for that pixel), the weight row of reduction
-/// index 0 (channel 0), and whether every pixel of the block reaches the tap.
+/// One kernel tap as seen by a block of output pixels: each pixel's input vector for the tap,
+/// and where the tap's weights start in a block of packed weights (t * len * 16).
+///
+/// A pixel that the tap misses (outside the image, or past the end of a partial block) points
+/// at a vector of zeros instead, so that every block runs the same unbranched loop. That
+/// leaves the bits of the reference, which skips such terms: a chain starts at +0 and can
+/// never become -0 (an exact zero sum rounds to +0), so fma(0, w, acc) == acc for finite w.
 typedef struct {
   const float *in[REID_MAX_PIXELS];
-  const float *w;
-  int full;
+  int64_t w_offset;
 } reid_tap;
 
 static int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
@@ -25,28 +29,25 @@ static int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
-/// Keeps tap `count` when some pixel reaches it; returns the new count.
-static int keep_tap(reid_tap *taps, int count, int64_t pixels, const float *w) {
-  int reached = 0, all = 1;
-  for (int64_t p = 0; p < pixels; p++) {
-    if (taps[count].in[p]) reached = 1;
-    else all = 0;
-  }
+/// Keeps tap `count` when some pixel reaches it (points anywhere but `zeros`); returns the new
+/// count.
+static int keep_tap(reid_tap *taps, int count, const float *zeros, int64_t w_offset) {
+  int reached = 0;
+  for (int p = 0; p < REID_MAX_PIXELS; p++) reached |= taps[count].in[p] != zeros;
   if (!reached) return count;
-  taps[count].w = w;
-  taps[count].full = all;
+  taps[count].w_offset = w_offset;
   return count + 1;
 }
 
 /// The taps of the forward block of output pixels m0 ..< m0 + pixels (flattened over n, oh,
 /// ow, so a block may span rows and images), in the reference's order (i, j row-major);
-/// returns their number. w is packed (kh, kw, cin, cout).
+/// returns their number. zeros holds cin zeros.
 static int forward_taps(
-    const reid_conv_shape *s, const float *x, const float *w, int64_t m0, int64_t pixels,
+    const reid_conv_shape *s, const float *x, const float *zeros, int64_t m0, int64_t pixels,
     reid_tap *taps) {
   int64_t n[REID_MAX_PIXELS], oh[REID_MAX_PIXELS], ow[REID_MAX_PIXELS];
-  for (int64_t p = 0; p < pixels; p++) {
-    const int64_t m = m0 + p;
+  for (int64_t p = 0; p < REID_MAX_PIXELS; p++) {
+    const int64_t m = m0 + min64(p, pixels - 1);
     ow[p] = m % s->wo;
     oh[p] = m / s->wo % s->ho;
     n[p] = m / (s->wo * s->ho);
@@ -54,13 +55,13 @@ static int forward_taps(
   int count = 0;
   for (int64_t i = 0; i < s->kh; i++)
     for (int64_t j = 0; j < s->kw; j++) {
-      for (int64_t p = 0; p < pixels; p++) {
+      for (int64_t p = 0; p < REID_MAX_PIXELS; p++) {
         const int64_t ih = oh[p] * s->stride_h - s->pad_h + i * s->dilation_h;
         const int64_t iw = ow[p] * s->stride_w - s->pad_w + j * s->dilation_w;
-        const int inside = ih >= 0 && ih < s->h && iw >= 0 && iw < s->w;
-        taps[count].in[p] = inside ? x + ((n[p] * s->h + ih) * s->w + iw) * s->cin : NULL;
+        const int inside = p < pixels && ih >= 0 && ih < s->h && iw >= 0 && iw < s->w;
+        taps[count].in[p] = inside ? x + ((n[p] * s->h + ih) * s->w + iw) * s->cin : zeros;
       }
-      count = keep_tap(taps, count, pixels, w + (i * s->kw + j) * s->cin * s->cout);
+      count = keep_tap(taps, count, zeros, (i * s->kw + j) * s->cin * REID_LANE_BLOCK);
     }
   return count;
 }
@@ -78,38 +79,27 @@ static const float *backward_data_source(
 }
 
 /// The taps of a backward-data block of input pixels (n[p], ih[p], iw[p]), p < pixels: the
-/// output pixels whose windows hold them, in the reference's order. w is packed
-/// (kh, kw, cout, cin).
+/// output pixels whose windows hold them, in the reference's order. zeros holds cout zeros.
 static int backward_data_taps(
-    const reid_conv_shape *s, const float *dy, const float *w, const int64_t *n,
+    const reid_conv_shape *s, const float *dy, const float *zeros, const int64_t *n,
     const int64_t *ih, const int64_t *iw, int64_t pixels, reid_tap *taps) {
   int count = 0;
   for (int64_t i = 0; i < s->kh; i++)
     for (int64_t j = 0; j < s->kw; j++) {
-      for (int64_t p = 0; p < pixels; p++)
-        taps[count].in[p] = backward_data_source(s, dy, n[p], ih[p], iw[p], i, j);
-      count = keep_tap(taps, count, pixels, w + (i * s->kw + j) * s->cout * s->cin);
+      for (int64_t p = 0; p < REID_MAX_PIXELS; p++) {
+        const float *source =
+            p < pixels ? backward_data_source(s, dy, n[p], ih[p], iw[p], i, j) : NULL;
+        taps[count].in[p] = source ? source : zeros;
+      }
+      count = keep_tap(taps, count, zeros, (i * s->kw + j) * s->cout * REID_LANE_BLOCK);
     }
   return count;
 }
 
-/// The scalar chains of lanes [lane_begin, lane_end) of a block: out[p * out_step + lane]
-/// (+)= sum over taps and c < len of in[p][c] * w[c * ldw + lane], in the reference's order.
-static void taps_scalar(
-    const reid_tap *taps, int ntaps, int64_t len, int64_t ldw, float *out, int64_t out_step,
-    int64_t pixels, int64_t lane_begin, int64_t lane_end, int accumulate) {
-  for (int64_t p = 0; p < pixels; p++)
-    for (int64_t lane = lane_begin; lane < lane_end; lane++) {
-      float acc = 0.0f;
-      for (int t = 0; t < ntaps; t++) {
-        const float *in = taps[t].in[p];
-        if (!in) continue;
-        const float *w = taps[t].w + lane;
-        for (int64_t c = 0; c < len; c++) acc = fmaf(in[c], w[c * ldw], acc);
-      }
-      float *target = out + p * out_step + lane;
-      *target = accumulate ? *target + acc : acc;
-    }
+/// Writes the first `lanes` lanes of a block's result for one pixel: target (+)= lanes of
+/// `block`. For the last lane block of a channel count that is not a multiple of 16.
+static void store_lanes(float *target, const float *block, int64_t lanes, int accumulate) {
+  for (int64_t l = 0; l < lanes; l++) target[l] = accumulate ? target[l] + block[l] : block[l];
 }
 
 /// The scalar chains of packed weight gradients dw[i][j][c][o] for c in [c_begin, c_end),

@@ -1,7 +1,8 @@
 // One ISA's direct convolution kernels, included by conv_direct.c once per ISA with ISA,
 // ISA_TARGET, the vector macros (VEC lanes of VTYPE: VLOAD, VSTORE, VSET1, VZERO, VFMA, VADD)
 // and the register blockings defined:
-// - forward and backward-data: PIXELS output pixels x BLOCKS vectors of channels;
+// - forward and backward-data: PIXELS output pixels x BLOCKS vectors of channels, where
+//   BLOCKS * VEC == REID_LANE_BLOCK;
 // - backward-weights: WEIGHT_CHANNELS input channels x WEIGHT_BLOCKS vectors of output
 //   channels.
 // Not a header to include anywhere else.
@@ -14,69 +15,70 @@
 
 #pragma clang attribute push(__attribute__((target(ISA_TARGET))), apply_to = function)
 
-/// One block of output pixels by BLOCKS vectors of channels from lane o0 on:
-/// out[p * out_step + o0 + lane] (+)= the tap chains (see taps_scalar).
+/// One block of output pixels by one lane block (16 channels, BLOCKS vectors):
+/// out[p * out_step + lane] (+)= the tap chains, p < pixels, lane < lanes. w is the lane
+/// block's packed weights. Every block runs the full PIXELS-pixel loop: missing pixels read
+/// zeros (see reid_tap), and lanes past `lanes` have zero weights and are not stored.
 static void FN(tap_block)(
-    const reid_tap *taps, int ntaps, int64_t len, int64_t ldw, int64_t o0, float *out,
-    int64_t out_step, int64_t pixels, int accumulate) {
+    const reid_tap *taps, int ntaps, int64_t len, const float *w, float *out, int64_t out_step,
+    int64_t pixels, int64_t lanes, int accumulate) {
   VTYPE acc[PIXELS][BLOCKS];
   for (int p = 0; p < PIXELS; p++)
     for (int b = 0; b < BLOCKS; b++) acc[p][b] = VZERO();
   for (int t = 0; t < ntaps; t++) {
-    const float *w = taps[t].w + o0;
-    if (taps[t].full && pixels == PIXELS) {
-      // Every pixel of the block reaches this tap: the hot loop.
-      const float *in[PIXELS];
-      for (int p = 0; p < PIXELS; p++) in[p] = taps[t].in[p];
-      for (int64_t c = 0; c < len; c++) {
-        VTYPE wv[BLOCKS];
-        for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(w + c * ldw + b * VEC);
-        for (int p = 0; p < PIXELS; p++) {
-          const VTYPE xv = VSET1(in[p][c]);
-          for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
-        }
-      }
-    } else {
-      for (int64_t c = 0; c < len; c++) {
-        VTYPE wv[BLOCKS];
-        for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(w + c * ldw + b * VEC);
-        for (int p = 0; p < PIXELS; p++) {
-          if (p >= pixels || !taps[t].in[p]) continue;
-          const VTYPE xv = VSET1(taps[t].in[p][c]);
-          for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
-        }
+    const float *wt = w + taps[t].w_offset;
+    const float *in[PIXELS];
+    for (int p = 0; p < PIXELS; p++) in[p] = taps[t].in[p];
+    for (int64_t c = 0; c < len; c++, wt += REID_LANE_BLOCK) {
+      VTYPE wv[BLOCKS];
+      for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(wt + b * VEC);
+      for (int p = 0; p < PIXELS; p++) {
+        const VTYPE xv = VSET1(in[p][c]);
+        for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
       }
     }
   }
-  for (int p = 0; p < pixels; p++)
-    for (int b = 0; b < BLOCKS; b++) {
-      float *target = out + p * out_step + o0 + b * VEC;
-      VSTORE(target, accumulate ? VADD(VLOAD(target), acc[p][b]) : acc[p][b]);
+  for (int p = 0; p < pixels; p++) {
+    float *target = out + p * out_step;
+    if (lanes == REID_LANE_BLOCK) {
+      for (int b = 0; b < BLOCKS; b++)
+        VSTORE(
+            target + b * VEC,
+            accumulate ? VADD(VLOAD(target + b * VEC), acc[p][b]) : acc[p][b]);
+    } else {
+      float block[REID_LANE_BLOCK];
+      for (int b = 0; b < BLOCKS; b++) VSTORE(block + b * VEC, acc[p][b]);
+      store_lanes(target, block, lanes, accumulate);
     }
+  }
 }
 
-/// The lanes of a block: whole BLOCKS-vector groups, then the tail one scalar chain at a time.
+/// All lane blocks of a block of pixels: `lanes` channels of out, from weights packed in
+/// blocks of 16 lanes over `len` reduction indices and `taps` taps.
 static void FN(tap_lanes)(
-    const reid_tap *taps, int ntaps, int64_t len, int64_t ldw, int64_t lanes, float *out,
-    int64_t out_step, int64_t pixels, int accumulate) {
-  const int64_t vectorized = lanes / (VEC * BLOCKS) * (VEC * BLOCKS);
-  for (int64_t o0 = 0; o0 < vectorized; o0 += VEC * BLOCKS)
-    FN(tap_block)(taps, ntaps, len, ldw, o0, out, out_step, pixels, accumulate);
-  if (vectorized < lanes)
-    taps_scalar(taps, ntaps, len, ldw, out, out_step, pixels, vectorized, lanes, accumulate);
+    const reid_tap *taps, int ntaps, int64_t len, const float *w, int64_t kernel_taps,
+    int64_t lanes, float *out, int64_t out_step, int64_t pixels, int accumulate) {
+  const int64_t block_size = kernel_taps * len * REID_LANE_BLOCK;
+  for (int64_t l0 = 0, lb = 0; l0 < lanes; l0 += REID_LANE_BLOCK, lb++)
+    FN(tap_block)(
+        taps, ntaps, len, w + lb * block_size, out + l0, out_step, pixels,
+        min64(REID_LANE_BLOCK, lanes - l0), accumulate);
 }
 
 void FN(reid_conv_forward)(
     const reid_conv_shape *s, const float *x, const float *w, float *y, int64_t row_begin,
     int64_t row_end) {
   reid_tap taps[s->kh * s->kw];
+  float zeros[s->cin];
+  memset(zeros, 0, sizeof zeros);
   // Blocks of PIXELS consecutive output pixels of the rows, across row (and image) ends, so
   // that narrow maps (Inception's 14x6 and 6x2) still fill the register block.
   const int64_t m_end = row_end * s->wo;
   for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += PIXELS) {
     const int64_t pixels = min64(PIXELS, m_end - m0);
-    const int ntaps = forward_taps(s, x, w, m0, pixels, taps);
-    FN(tap_lanes)(taps, ntaps, s->cin, s->cout, s->cout, y + m0 * s->cout, s->cout, pixels, 0);
+    const int ntaps = forward_taps(s, x, zeros, m0, pixels, taps);
+    FN(tap_lanes)(
+        taps, ntaps, s->cin, w, s->kh * s->kw, s->cout, y + m0 * s->cout, s->cout, pixels, 0);
   }
 }
 
@@ -84,6 +86,8 @@ void FN(reid_conv_backward_data)(
     const reid_conv_shape *s, const float *dy, const float *w, float *dx, int64_t row_begin,
     int64_t row_end) {
   reid_tap taps[s->kh * s->kw];
+  float zeros[s->cout];
+  memset(zeros, 0, sizeof zeros);
   int64_t n[PIXELS], ih[PIXELS], iw[PIXELS];
   if (s->stride_w == 1) {
     // Blocks of consecutive input pixels, across row ends.
@@ -95,8 +99,9 @@ void FN(reid_conv_backward_data)(
         ih[p] = (m0 + p) / s->w % s->h;
         n[p] = (m0 + p) / (s->w * s->h);
       }
-      const int ntaps = backward_data_taps(s, dy, w, n, ih, iw, pixels, taps);
-      FN(tap_lanes)(taps, ntaps, s->cout, s->cin, s->cin, dx + m0 * s->cin, s->cin, pixels, 1);
+      const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
+      FN(tap_lanes)(
+          taps, ntaps, s->cout, w, s->kh * s->kw, s->cin, dx + m0 * s->cin, s->cin, pixels, 1);
     }
     return;
   }
@@ -112,9 +117,9 @@ void FN(reid_conv_backward_data)(
           ih[p] = row % s->h;
           iw[p] = r + s->stride_w * (q0 + p);
         }
-        const int ntaps = backward_data_taps(s, dy, w, n, ih, iw, pixels, taps);
+        const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
         FN(tap_lanes)(
-            taps, ntaps, s->cout, s->cin, s->cin, dx + (row * s->w + iw[0]) * s->cin,
+            taps, ntaps, s->cout, w, s->kh * s->kw, s->cin, dx + (row * s->w + iw[0]) * s->cin,
             s->stride_w * s->cin, pixels, 1);
       }
     }

@@ -1,5 +1,6 @@
 // The exact-order scalar references of the direct convolution: the plain loops whose order of
-// fused multiply-adds defines the bits every ISA variant must give (conv_kernels.h).
+// fused multiply-adds defines the bits every ISA variant must give (conv_kernels.h), and the
+// weight packing they all read.
 #include <math.h>
 
 #include "conv_kernels.h"
@@ -7,6 +8,7 @@
 void reid_conv_forward_reference(
     const reid_conv_shape *s, const float *x, const float *w, float *y, int64_t row_begin,
     int64_t row_end) {
+  const int64_t taps = s->kh * s->kw;
   for (int64_t row = row_begin; row < row_end; row++) {
     const int64_t n = row / s->ho, oh = row % s->ho;
     for (int64_t ow = 0; ow < s->wo; ow++) {
@@ -20,8 +22,9 @@ void reid_conv_forward_reference(
             const int64_t iw = ow * s->stride_w - s->pad_w + j * s->dilation_w;
             if (iw < 0 || iw >= s->w) continue;
             const float *in = x + ((n * s->h + ih) * s->w + iw) * s->cin;
-            const float *tap = w + (i * s->kw + j) * s->cin * s->cout + o;
-            for (int64_t c = 0; c < s->cin; c++) acc = fmaf(in[c], tap[c * s->cout], acc);
+            const int64_t t = i * s->kw + j;
+            for (int64_t c = 0; c < s->cin; c++)
+              acc = fmaf(in[c], w[reid_packed_index(taps, s->cin, t, c, o)], acc);
           }
         }
         out[o] = acc;
@@ -33,6 +36,7 @@ void reid_conv_forward_reference(
 void reid_conv_backward_data_reference(
     const reid_conv_shape *s, const float *dy, const float *w, float *dx, int64_t row_begin,
     int64_t row_end) {
+  const int64_t taps = s->kh * s->kw;
   for (int64_t row = row_begin; row < row_end; row++) {
     const int64_t n = row / s->h, ih = row % s->h;
     for (int64_t iw = 0; iw < s->w; iw++) {
@@ -47,8 +51,9 @@ void reid_conv_backward_data_reference(
             if (tw < 0 || tw % s->stride_w != 0 || tw / s->stride_w >= s->wo) continue;
             const float *in =
                 dy + ((n * s->ho + th / s->stride_h) * s->wo + tw / s->stride_w) * s->cout;
-            const float *tap = w + (i * s->kw + j) * s->cout * s->cin + c;
-            for (int64_t o = 0; o < s->cout; o++) acc = fmaf(in[o], tap[o * s->cin], acc);
+            const int64_t t = i * s->kw + j;
+            for (int64_t o = 0; o < s->cout; o++)
+              acc = fmaf(in[o], w[reid_packed_index(taps, s->cout, t, o, c)], acc);
           }
         }
         out[c] += acc;
@@ -78,4 +83,41 @@ void reid_conv_backward_weights_reference(
             }
           dw[((i * s->kw + j) * s->cin + c) * s->cout + o] = acc;
         }
+}
+
+/// Packs w (cout, cin, kh, kw) into blocks of 16 lanes: packed[lb][t][r][l] where the lane
+/// lb * 16 + l is the output channel and r the input channel when lanes_are_outputs, the other
+/// way round otherwise.
+static void pack(const reid_conv_shape *s, const float *w, int lanes_are_outputs, float *packed) {
+  const int64_t taps = s->kh * s->kw;
+  const int64_t lanes = lanes_are_outputs ? s->cout : s->cin;
+  const int64_t len = lanes_are_outputs ? s->cin : s->cout;
+  const int64_t blocks = (lanes + REID_LANE_BLOCK - 1) / REID_LANE_BLOCK;
+  for (int64_t lane = 0; lane < blocks * REID_LANE_BLOCK; lane++)
+    for (int64_t t = 0; t < taps; t++)
+      for (int64_t r = 0; r < len; r++) {
+        const int64_t o = lanes_are_outputs ? lane : r, c = lanes_are_outputs ? r : lane;
+        packed[reid_packed_index(taps, len, t, r, lane)] =
+            lane < lanes ? w[(o * s->cin + c) * taps + t] : 0.0f;
+      }
+}
+
+static int64_t packed_count(int64_t lanes, int64_t len, int64_t taps) {
+  return (lanes + REID_LANE_BLOCK - 1) / REID_LANE_BLOCK * REID_LANE_BLOCK * len * taps;
+}
+
+int64_t reid_conv_packed_forward_count(const reid_conv_shape *s) {
+  return packed_count(s->cout, s->cin, s->kh * s->kw);
+}
+
+int64_t reid_conv_packed_backward_data_count(const reid_conv_shape *s) {
+  return packed_count(s->cin, s->cout, s->kh * s->kw);
+}
+
+void reid_conv_pack_forward(const reid_conv_shape *s, const float *w, float *packed) {
+  pack(s, w, 1, packed);
+}
+
+void reid_conv_pack_backward_data(const reid_conv_shape *s, const float *w, float *packed) {
+  pack(s, w, 0, packed);
 }

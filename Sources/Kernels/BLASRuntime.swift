@@ -42,9 +42,10 @@ public struct BLASSettingsError: Error, CustomStringConvertible {
 
 /// Applies `BLASSettings` to this process.
 ///
-/// OpenBLAS reads `OPENBLAS_CORETYPE` once, when the library loads, so a different kernel
-/// family needs a new process: `relaunchIfNeeded` sets the variable and re-executes the
-/// current program with the same arguments (once; a marker variable prevents loops).
+/// OpenBLAS reads `OPENBLAS_CORETYPE` (and its other variables) once, when the library loads,
+/// so a different kernel family needs a new process: `relaunchIfNeeded` sets the variables and
+/// re-executes the current program with the same arguments (once; a marker variable prevents
+/// loops).
 public enum BLASRuntime {
   static let relaunchMarker = "REID_BLAS_RELAUNCHED"
 
@@ -54,27 +55,45 @@ public enum BLASRuntime {
     return BLAS.coreName.lowercased() == coreType.lowercased()
   }
 
-  /// Re-executes this program with `OPENBLAS_CORETYPE=coreType` when the loaded kernel family
-  /// differs; returns when nothing needs to change.
+  /// How long OpenBLAS's idle worker threads spin before they sleep, as
+  /// `OPENBLAS_THREAD_TIMEOUT` (2^value cycles; 4 is its minimum).
+  ///
+  /// By default they spin (`sched_yield`) for 2^28 cycles, about 0.1 s, after every call, so
+  /// the direct convolution kernels' threads running between two sgemm calls find their core
+  /// taken and run at half speed (measured: 100 instead of 180-200 GFLOPS, 2 threads). At 4
+  /// they sleep at once, and waking them costs microseconds per sgemm call. The bits do not
+  /// change.
+  static let threadTimeout = (name: "OPENBLAS_THREAD_TIMEOUT", value: "4")
+
+  /// Whether OpenBLAS loaded with `threadTimeout`.
+  static var threadTimeoutMatches: Bool {
+    getenv(threadTimeout.name).map { String(cString: $0) } == threadTimeout.value
+  }
+
+  /// Re-executes this program with `OPENBLAS_CORETYPE=coreType` (when the loaded kernel family
+  /// differs) and `threadTimeout` (when it is not set); returns when nothing needs to change.
   ///
   /// - Throws: `BLASSettingsError` when a relaunch already happened and the family still
   ///   differs (an unknown name), or when exec fails.
   public static func relaunchIfNeeded(coreType: String?, arguments: [String]) throws {
-    guard !coreMatches(coreType), let coreType else { return }
+    let coreDiffers = !coreMatches(coreType)
+    guard coreDiffers || !threadTimeoutMatches else { return }
     if getenv(relaunchMarker) != nil {
+      guard coreDiffers, let coreType else { return }
       throw BLASSettingsError(
         description: "OpenBLAS loaded kernel family \(BLAS.coreName) although "
           + "OPENBLAS_CORETYPE=\(coreType) was set; is '\(coreType)' a core type this "
           + "OpenBLAS build knows (\(BLAS.configString))?")
     }
-    setenv("OPENBLAS_CORETYPE", coreType, 1)
+    if coreDiffers, let coreType { setenv("OPENBLAS_CORETYPE", coreType, 1) }
+    setenv(threadTimeout.name, threadTimeout.value, 1)
     setenv(relaunchMarker, "1", 1)
     var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
     argv.append(nil)
     execv("/proc/self/exe", &argv)
     throw BLASSettingsError(
-      description:
-        "cannot re-execute with OPENBLAS_CORETYPE=\(coreType): \(String(cString: strerror(errno)))")
+      description: "cannot re-execute with OPENBLAS_CORETYPE=\(coreType ?? "unset") and "
+        + "\(threadTimeout.name)=\(threadTimeout.value): \(String(cString: strerror(errno)))")
   }
 
   /// Sets the thread count and the subnormal mode and checks the kernel family; call after

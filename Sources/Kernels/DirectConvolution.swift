@@ -4,9 +4,9 @@ import Dispatch
 /// Convolution without im2col (CConvKernels' direct kernels), over NHWC activations.
 ///
 /// Layouts as in `Convolution`: x (N, H, W, Cin), y (N, Ho, Wo, Cout), weight
-/// (Cout, Cin, kh, kw). The kernels read the weight packed per pass: (kh, kw, Cin, Cout) for
-/// forward, (kh, kw, Cout, Cin) for backward-data, and write the weight gradient as
-/// (kh, kw, Cin, Cout). Each output scalar is one fused multiply-add chain in an order fixed
+/// (Cout, Cin, kh, kw). The kernels read the weight packed per pass in blocks of 16 lanes
+/// (conv_kernels.h): (Cout / 16, kh, kw, Cin, 16) for forward, (Cin / 16, kh, kw, Cout, 16)
+/// for backward-data, and write the weight gradient as (kh, kw, Cin, Cout). Each output scalar is one fused multiply-add chain in an order fixed
 /// by the shape (conv_kernels.h), so the bits depend on neither the ISA nor `threads`.
 public enum DirectConvolution {
   /// The threads the direct kernels split their outputs over (set with the BLAS threads).
@@ -65,46 +65,58 @@ public enum DirectConvolution {
       dilation_w: Int64(g.dilationW), ho: Int64(g.outputHeight), wo: Int64(g.outputWidth))
   }
 
-  /// weight (Cout, Cin, kh, kw) -> (kh, kw, Cin, Cout), the forward packing (and the layout
-  /// of the kernels' weight gradient).
+  /// The scalars of the forward packing of a geometry's weight.
+  public static func packedForwardCount(_ g: ConvGeometry) -> Int {
+    withUnsafePointer(to: shape(g)) { Int(reid_conv_packed_forward_count($0)) }
+  }
+
+  /// The scalars of the backward-data packing of a geometry's weight.
+  public static func packedBackwardDataCount(_ g: ConvGeometry) -> Int {
+    withUnsafePointer(to: shape(g)) { Int(reid_conv_packed_backward_data_count($0)) }
+  }
+
+  /// weight (Cout, Cin, kh, kw) -> the forward kernels' blocks (Cout / 16, kh, kw, Cin, 16).
   public static func packForward(
     _ w: UnsafePointer<Float>, _ g: ConvGeometry, into packed: UnsafeMutablePointer<Float>
   ) {
-    let (cout, cin, kk) = (g.outputChannels, g.inputChannels, g.kernelHeight * g.kernelWidth)
-    for o in 0..<cout {
-      for c in 0..<cin {
-        let source = w + (o * cin + c) * kk
-        for t in 0..<kk { packed[(t * cin + c) * cout + o] = source[t] }
-      }
-    }
+    withUnsafePointer(to: shape(g)) { reid_conv_pack_forward($0, w, packed) }
   }
 
-  /// weight (Cout, Cin, kh, kw) -> (kh, kw, Cout, Cin), the backward-data packing.
+  /// weight (Cout, Cin, kh, kw) -> the backward-data kernels' blocks
+  /// (Cin / 16, kh, kw, Cout, 16).
   public static func packBackwardData(
     _ w: UnsafePointer<Float>, _ g: ConvGeometry, into packed: UnsafeMutablePointer<Float>
   ) {
-    let (cout, cin, kk) = (g.outputChannels, g.inputChannels, g.kernelHeight * g.kernelWidth)
-    for o in 0..<cout {
-      for c in 0..<cin {
-        let source = w + (o * cin + c) * kk
-        for t in 0..<kk { packed[(t * cout + o) * cin + c] = source[t] }
-      }
-    }
+    withUnsafePointer(to: shape(g)) { reid_conv_pack_backward_data($0, w, packed) }
   }
 
   /// Array forms of the packings, for tests and benchmarks.
   public static func packForward(_ w: [Float], _ g: ConvGeometry) -> [Float] {
-    packed(w) { packForward($0, g, into: $1) }
+    packed(w, count: packedForwardCount(g)) { packForward($0, g, into: $1) }
   }
 
   public static func packBackwardData(_ w: [Float], _ g: ConvGeometry) -> [Float] {
-    packed(w) { packBackwardData($0, g, into: $1) }
+    packed(w, count: packedBackwardDataCount(g)) { packBackwardData($0, g, into: $1) }
+  }
+
+  /// weight (Cout, Cin, kh, kw) -> (kh, kw, Cin, Cout): the layout of the kernels' weight
+  /// gradient.
+  public static func weightGradientLayout(_ w: [Float], _ g: ConvGeometry) -> [Float] {
+    let (cout, cin, kk) = (g.outputChannels, g.inputChannels, g.kernelHeight * g.kernelWidth)
+    var out = [Float](repeating: 0, count: w.count)
+    for o in 0..<cout {
+      for c in 0..<cin {
+        for t in 0..<kk { out[(t * cin + c) * cout + o] = w[(o * cin + c) * kk + t] }
+      }
+    }
+    return out
   }
 
   private static func packed(
-    _ w: [Float], _ pack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    _ w: [Float], count: Int,
+    _ pack: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
   ) -> [Float] {
-    var out = [Float](repeating: 0, count: w.count)
+    var out = [Float](repeating: 0, count: count)
     w.withUnsafeBufferPointer { source in
       out.withUnsafeMutableBufferPointer { target in
         if let s = source.baseAddress, let t = target.baseAddress { pack(s, t) }
@@ -134,7 +146,7 @@ public enum DirectConvolution {
     _ g: ConvGeometry, output y: UnsafeMutablePointer<Float>, workspace: Workspace = .shared,
     isa: ISA = .best
   ) {
-    let packed = workspace.scratch(packedWeightSlot, count: g.outputChannels * g.patchSize)
+    let packed = workspace.scratch(packedWeightSlot, count: packedForwardCount(g))
     packForward(w, g, into: packed)
     let (kernel, s) = (isa.forward, shape(g))
     nonisolated(unsafe) let (input, weight, output) = (x, UnsafePointer(packed), y)
@@ -152,7 +164,7 @@ public enum DirectConvolution {
     inputGradient dx: UnsafeMutablePointer<Float>, workspace: Workspace = .shared,
     isa: ISA = .best
   ) {
-    let packed = workspace.scratch(packedWeightSlot, count: g.outputChannels * g.patchSize)
+    let packed = workspace.scratch(packedWeightSlot, count: packedBackwardDataCount(g))
     packBackwardData(w, g, into: packed)
     let (kernel, s) = (isa.backwardData, shape(g))
     nonisolated(unsafe) let (input, weight, output) = (dy, UnsafePointer(packed), dx)

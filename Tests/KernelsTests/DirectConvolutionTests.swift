@@ -167,7 +167,7 @@ final class DirectConvolutionTests: XCTestCase {
       var s = op.shape
       var reference = [Float](repeating: .nan, count: op.weight.count)
       reid_conv_backward_weights_reference(&s, op.x, op.dy, &reference)
-      let naive = DirectConvolution.packForward(
+      let naive = DirectConvolution.weightGradientLayout(
         ConvolutionReference.backwardWeights(op.dy, input: op.x, g), g)
       assertClose(
         reference, naive, tolerance: 1e-6 * Float(g.outputPixels), "backward-weights \(g)")

@@ -25,10 +25,37 @@ typedef struct {
   int64_t ho, wo;
 } reid_conv_shape;
 
+/// The lanes of one block of packed weights: the output channels (forward) or input channels
+/// (backward-data) that one register block computes, 16 on every ISA (one AVX-512 vector, two
+/// AVX2 ones), so that the blocking, and with it the bits, never depends on the ISA.
+#define REID_LANE_BLOCK 16
+
+/// The floats of packed forward weights: (ceil(cout / 16), kh, kw, cin, 16), lanes past cout
+/// zero.
+int64_t reid_conv_packed_forward_count(const reid_conv_shape *shape);
+
+/// The floats of packed backward-data weights: (ceil(cin / 16), kh, kw, cout, 16).
+int64_t reid_conv_packed_backward_data_count(const reid_conv_shape *shape);
+
+/// Packs w (cout, cin, kh, kw) for the forward kernels: packed[lb][i][j][c][l] =
+/// w[lb * 16 + l][c][i][j], zero past cout.
+void reid_conv_pack_forward(const reid_conv_shape *shape, const float *w, float *packed);
+
+/// Packs w (cout, cin, kh, kw) for the backward-data kernels: packed[lb][i][j][o][l] =
+/// w[o][lb * 16 + l][i][j], zero past cin.
+void reid_conv_pack_backward_data(const reid_conv_shape *shape, const float *w, float *packed);
+
+/// The index in packed weights of tap t, reduction index r (of len) and lane `lane`.
+static inline int64_t reid_packed_index(
+    int64_t taps, int64_t len, int64_t t, int64_t r, int64_t lane) {
+  return ((lane / REID_LANE_BLOCK * taps + t) * len + r) * REID_LANE_BLOCK
+      + lane % REID_LANE_BLOCK;
+}
+
 /// y = conv(x, w), direct (no im2col), over output rows [row_begin, row_end) of the n * ho
 /// rows (so that threads can split them).
 ///
-/// x: (n, h, w, cin); w: packed (kh, kw, cin, cout), cout contiguous; y: (n, ho, wo, cout).
+/// x: (n, h, w, cin); w: packed by reid_conv_pack_forward; y: (n, ho, wo, cout).
 /// The order of the sum is fixed by the shape alone: each output scalar is one fused
 /// multiply-add chain from 0 over the taps (i, j) in row-major order and, in each, cin in
 /// ascending order; taps outside the image are skipped. So the scalar reference, the AVX2 and
@@ -45,7 +72,7 @@ void reid_conv_forward_avx512(
 
 /// dx += conv^T(dy, w), direct, over input rows [row_begin, row_end) of the n * h rows.
 ///
-/// dy: (n, ho, wo, cout); w: packed (kh, kw, cout, cin), cin contiguous; dx: (n, h, w, cin).
+/// dy: (n, ho, wo, cout); w: packed by reid_conv_pack_backward_data; dx: (n, h, w, cin).
 /// Each input-gradient scalar is one chain from 0 over the taps (i, j) in row-major order
 /// whose window holds the pixel and, in each, cout in ascending order; then dx += the chain.
 void reid_conv_backward_data_reference(

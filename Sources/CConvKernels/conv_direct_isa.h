@@ -157,39 +157,49 @@ static inline __attribute__((always_inline)) void FN(weight_block)(
       VSTORE(dw + ((i * s->kw + j) * s->cin + c0 + q) * s->cout + o0 + b * VEC, acc[q][b]);
 }
 
-static void FN(weight_block_full)(
+/// weight_block with its register block fixed at compile time: `channels` (1 ... WEIGHT_CHANNELS) input
+/// channels by `blocks` (WEIGHT_BLOCKS or 1) vectors, so every tail keeps its chains in
+/// registers.
+static void FN(weight_block_sized)(
     const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
-    int64_t o0, float *dw) {
-  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, WEIGHT_CHANNELS, WEIGHT_BLOCKS);
-}
-static void FN(weight_block_one_vector)(
-    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
-    int64_t o0, float *dw) {
-  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, WEIGHT_CHANNELS, 1);
-}
-static void FN(weight_block_one_channel)(
-    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
-    int64_t o0, float *dw) {
-  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, 1, WEIGHT_BLOCKS);
-}
-static void FN(weight_block_one_both)(
-    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
-    int64_t o0, float *dw) {
-  FN(weight_block)(s, x, dy, i, j, c0, o0, dw, 1, 1);
+    int64_t o0, float *dw, int channels, int wide) {
+#define REID_WEIGHT_CASE(k)                                                                  \
+  case k:                                                                                    \
+    if (wide)                                                                                \
+      FN(weight_block)(s, x, dy, i, j, c0, o0, dw, k < WEIGHT_CHANNELS ? k : WEIGHT_CHANNELS, \
+                       WEIGHT_BLOCKS);                                                       \
+    else                                                                                     \
+      FN(weight_block)(s, x, dy, i, j, c0, o0, dw, k < WEIGHT_CHANNELS ? k : WEIGHT_CHANNELS, \
+                       1);                                                                   \
+    return;
+  switch (channels) {
+    REID_WEIGHT_CASE(1)
+    REID_WEIGHT_CASE(2)
+    REID_WEIGHT_CASE(3)
+    REID_WEIGHT_CASE(4)
+    REID_WEIGHT_CASE(5)
+    REID_WEIGHT_CASE(6)
+    REID_WEIGHT_CASE(7)
+    REID_WEIGHT_CASE(8)
+    REID_WEIGHT_CASE(9)
+    REID_WEIGHT_CASE(10)
+    REID_WEIGHT_CASE(11)
+    REID_WEIGHT_CASE(12)
+  }
+#undef REID_WEIGHT_CASE
 }
 
 void FN(reid_conv_backward_weights)(
     const reid_conv_shape *s, const float *x, const float *dy, float *dw, int64_t part,
     int64_t parts) {
   // Output-channel chunks: groups of WEIGHT_BLOCKS vectors, single vectors, then one scalar
-  // chunk; input-channel chunks: groups of WEIGHT_CHANNELS, then single channels.
+  // chunk; input-channel chunks: groups of WEIGHT_CHANNELS, then one of the rest.
   const int64_t wide = VEC * WEIGHT_BLOCKS;
   const int64_t wide_chunks = s->cout / wide;
   const int64_t vector_chunks = (s->cout - wide_chunks * wide) / VEC;
   const int64_t vectorized = wide_chunks * wide + vector_chunks * VEC;
   const int64_t o_chunks = wide_chunks + vector_chunks + (vectorized < s->cout);
-  const int64_t group_chunks = s->cin / WEIGHT_CHANNELS;
-  const int64_t c_chunks = group_chunks + s->cin - group_chunks * WEIGHT_CHANNELS;
+  const int64_t c_chunks = (s->cin + WEIGHT_CHANNELS - 1) / WEIGHT_CHANNELS;
   const int64_t taps = s->kh * s->kw;
   // Items (output chunk, tap, input chunk), output chunk outermost so that a thread's items
   // share the same columns of dy; each item owns its scalars, so any split gives the same bits.
@@ -199,23 +209,15 @@ void FN(reid_conv_backward_weights)(
     const int64_t oc = item / (taps * c_chunks);
     const int64_t t = item / c_chunks % taps, cc = item % c_chunks;
     const int64_t i = t / s->kw, j = t % s->kw;
-    const int grouped = cc < group_chunks;
-    const int64_t c0 = grouped ? cc * WEIGHT_CHANNELS
-                               : group_chunks * WEIGHT_CHANNELS + (cc - group_chunks);
+    const int64_t c0 = cc * WEIGHT_CHANNELS;
+    const int channels = (int)min64(WEIGHT_CHANNELS, s->cin - c0);
     if (oc < wide_chunks) {
-      if (grouped)
-        FN(weight_block_full)(s, x, dy, i, j, c0, oc * wide, dw);
-      else
-        FN(weight_block_one_channel)(s, x, dy, i, j, c0, oc * wide, dw);
+      FN(weight_block_sized)(s, x, dy, i, j, c0, oc * wide, dw, channels, 1);
     } else if (oc < wide_chunks + vector_chunks) {
       const int64_t o0 = wide_chunks * wide + (oc - wide_chunks) * VEC;
-      if (grouped)
-        FN(weight_block_one_vector)(s, x, dy, i, j, c0, o0, dw);
-      else
-        FN(weight_block_one_both)(s, x, dy, i, j, c0, o0, dw);
+      FN(weight_block_sized)(s, x, dy, i, j, c0, o0, dw, channels, 0);
     } else {
-      weights_scalar(
-          s, x, dy, i, j, c0, c0 + (grouped ? WEIGHT_CHANNELS : 1), vectorized, s->cout, dw);
+      weights_scalar(s, x, dy, i, j, c0, c0 + channels, vectorized, s->cout, dw);
     }
   }
 }

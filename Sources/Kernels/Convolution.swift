@@ -24,9 +24,10 @@ public enum Convolution {
   /// How convolutions other than pointwise ones run (`blas.conv`).
   public nonisolated(unsafe) static var algorithm = ConvolutionAlgorithm.im2col
 
-  /// Whether `g` runs on the direct kernels.
-  public static func usesDirectKernels(_ g: ConvGeometry) -> Bool {
-    algorithm == .direct && !g.isPointwise
+  /// Whether `pass` of `g` runs on the direct kernels: under `.direct`, every pass of a
+  /// convolution that is not pointwise, except those `DirectConvolution.prefersIm2col` names.
+  public static func usesDirectKernels(_ g: ConvGeometry, _ pass: ConvolutionPass) -> Bool {
+    algorithm == .direct && !g.isPointwise && !DirectConvolution.prefersIm2col(g, pass)
   }
 
   /// Threads that gather im2col columns (experimental).
@@ -61,7 +62,7 @@ public enum Convolution {
     _ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
     _ g: ConvGeometry, output y: UnsafeMutablePointer<Float>, workspace: Workspace = .shared
   ) {
-    if usesDirectKernels(g) {
+    if usesDirectKernels(g, .forward) {
       DirectConvolution.forward(x, weight: w, bias: bias, g, output: y, workspace: workspace)
       return
     }
@@ -119,7 +120,7 @@ public enum Convolution {
     _ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, _ g: ConvGeometry,
     inputGradient dx: UnsafeMutablePointer<Float>, workspace: Workspace = .shared
   ) {
-    if usesDirectKernels(g) {
+    if usesDirectKernels(g, .backwardData) {
       DirectConvolution.backwardData(dy, weight: w, g, inputGradient: dx, workspace: workspace)
       return
     }
@@ -196,7 +197,7 @@ public enum Convolution {
     biasGradient dbias: UnsafeMutablePointer<Float>?,
     workspace: Workspace = .shared
   ) {
-    if usesDirectKernels(g) {
+    if usesDirectKernels(g, .backwardWeights) {
       DirectConvolution.backwardWeights(
         dy, input: x, g, weightGradient: dw, biasGradient: dbias, workspace: workspace)
       return

@@ -3,8 +3,9 @@
 /// A pointwise convolution (1x1, stride 1, no padding) is one sgemm either way. The choice is
 /// per run and fixed, never a timing, because the two give different bits: `direct` runs the
 /// fixed-order kernels of `DirectConvolution`, whose bits are the same on every ISA and
-/// thread count; `im2col` gathers columns for OpenBLAS sgemm, whose bits follow its kernel
-/// family and thread count.
+/// thread count, except on the passes `DirectConvolution.prefersIm2col` names by shape;
+/// `im2col` gathers columns for OpenBLAS sgemm, whose bits follow its kernel family and
+/// thread count.
 public enum ConvolutionAlgorithm: String, Codable, CaseIterable, Sendable {
   case direct
   case im2col
@@ -18,4 +19,11 @@ public enum ConvolutionAlgorithm: String, Codable, CaseIterable, Sendable {
     }
     self = value
   }
+}
+
+/// The three passes of a convolution.
+public enum ConvolutionPass: String, CaseIterable, Sendable {
+  case forward
+  case backwardData = "backward-data"
+  case backwardWeights = "backward-weights"
 }

@@ -55,6 +55,17 @@ public enum DirectConvolution {
     }
   }
 
+  /// Whether `pass` of `g` runs faster as im2col + sgemm: a fixed rule of the shape, never a
+  /// timing, so a run's bits do not depend on the machine (`reid-bench --only direct`,
+  /// docs/benchmarks.md, 2 threads, Zen 4):
+  /// - maps two or fewer pixels wide (Inception's Mixed_7a/7b, 6x2): a 12-pixel register block
+  ///   spans several rows and computes mostly padding, 80-110 GFLOPS against sgemm's 150-180;
+  /// - strided backward-data: each block takes one residue of one row, a few pixels, 30-95
+  ///   GFLOPS against 140-160.
+  public static func prefersIm2col(_ g: ConvGeometry, _ pass: ConvolutionPass) -> Bool {
+    g.outputWidth <= 2 || (pass == .backwardData && (g.strideH > 1 || g.strideW > 1))
+  }
+
   /// The kernels' description of a geometry.
   public static func shape(_ g: ConvGeometry) -> reid_conv_shape {
     reid_conv_shape(

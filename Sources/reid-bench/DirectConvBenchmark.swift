@@ -14,15 +14,10 @@ struct DirectConvBenchmark {
   var threads: Int
   var filter: String?
 
-  /// The three passes, each with the same flops (2 * M * Cout * K).
-  enum Pass: String, CaseIterable {
-    case forward
-    case backwardData = "backward-data"
-    case backwardWeights = "backward-weights"
-  }
-
-  /// A pass of `g` under a convolution algorithm, as a closure over fresh operands.
-  static func call(_ pass: Pass, _ g: ConvGeometry, algorithm: ConvolutionAlgorithm) -> () -> Void {
+  /// A pass of `g` on the direct kernels (whatever `DirectConvolution.prefersIm2col` says) or
+  /// on im2col + sgemm, as a closure over fresh operands. Each pass has the same flops
+  /// (2 * M * Cout * K).
+  static func call(_ pass: ConvolutionPass, _ g: ConvGeometry, direct: Bool) -> () -> Void {
     let x = ConvBenchmark.buffer(g.batch * g.inputHeight * g.inputWidth * g.inputChannels, seed: 4)
     let w = ConvBenchmark.buffer(g.outputChannels * g.patchSize, seed: 5)
     let y = ConvBenchmark.buffer(g.outputPixels * g.outputChannels, seed: 6)
@@ -30,16 +25,26 @@ struct DirectConvBenchmark {
     let dw = ConvBenchmark.buffer(w.count, seed: 8)
     return {
       let saved = Convolution.algorithm
-      Convolution.algorithm = algorithm
+      Convolution.algorithm = .im2col
       defer { Convolution.algorithm = saved }
-      switch pass {
-      case .forward:
+      switch (pass, direct) {
+      case (.forward, true):
+        DirectConvolution.forward(
+          x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress)
+      case (.forward, false):
         Convolution.forward(
           x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress)
-      case .backwardData:
+      case (.backwardData, true):
+        DirectConvolution.backwardData(
+          y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress)
+      case (.backwardData, false):
         Convolution.backwardData(
           y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress)
-      case .backwardWeights:
+      case (.backwardWeights, true):
+        DirectConvolution.backwardWeights(
+          y.baseAddress, input: x.baseAddress, g, weightGradient: dw.baseAddress,
+          biasGradient: nil)
+      case (.backwardWeights, false):
         Convolution.backwardWeights(
           y.baseAddress, input: x.baseAddress, g, weightGradient: dw.baseAddress,
           biasGradient: nil)
@@ -60,8 +65,8 @@ struct DirectConvBenchmark {
         + "on \(threads) threads; direct kernels: \(DirectConvolution.ISA.best))\n")
     print(
       "| shape | layers | pass | direct | % peak | im2col + sgemm | % peak | direct / im2col "
-        + "| oneDNN | % peak | direct / oneDNN |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        + "| oneDNN | % peak | direct / oneDNN | blas.conv: direct runs |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     let ranked = ConvShapes.direct.sorted {
       let (a, b) = ($0.named, $1.named)
       let (aNet, bNet) = (a.name.prefix(while: { $0 != "." }), b.name.prefix(while: { $0 != "." }))
@@ -69,35 +74,43 @@ struct DirectConvBenchmark {
       return a.geometry.forwardFLOPs * Double($0.layers) > b.geometry.forwardFLOPs
         * Double($1.layers)
     }
-    var totals = (direct: 0.0, im2col: 0.0, dnnl: 0.0)
+    var totals = (direct: 0.0, im2col: 0.0, chosen: 0.0, dnnl: 0.0)
     for (named, layers) in ranked where filter.map({ named.name.contains($0) }) ?? true {
       let g = named.geometry
-      for pass in Pass.allCases {
+      for pass in ConvolutionPass.allCases {
         let (direct, im2col) = Timing.paired(
-          budget: budget, Self.call(pass, g, algorithm: .direct),
-          Self.call(pass, g, algorithm: .im2col))
+          budget: budget, Self.call(pass, g, direct: true), Self.call(pass, g, direct: false))
         let rate = { (seconds: Double) in g.forwardFLOPs / seconds * 1e-9 }
-        totals.direct += direct * Double(layers)
-        totals.im2col += im2col * Double(layers)
+        // Training never asks for the image's gradient: the first layer's backward-data is
+        // listed but left out of the totals.
+        let trained = !(pass == .backwardData && g.inputChannels == 3)
+        let runsIm2col = DirectConvolution.prefersIm2col(g, pass)
+        if trained {
+          totals.direct += direct * Double(layers)
+          totals.im2col += im2col * Double(layers)
+          totals.chosen += (runsIm2col ? im2col : direct) * Double(layers)
+        }
         var line =
           "| \(named.name) | \(layers) | \(pass.rawValue) | \(Format.number(rate(direct))) | "
           + "\(Format.number(100 * rate(direct) / peak)) | \(Format.number(rate(im2col))) | "
           + "\(Format.number(100 * rate(im2col) / peak)) | \(Format.number(im2col / direct, 2)) |"
         if let seconds = OneDNNConvolution.seconds(pass, g, budget: budget) {
-          totals.dnnl += seconds * Double(layers)
+          if trained { totals.dnnl += seconds * Double(layers) }
           line +=
             " \(Format.number(rate(seconds))) | \(Format.number(100 * rate(seconds) / peak)) | "
             + "\(Format.number(seconds / direct, 2)) |"
         } else {
           line += " - | - | - |"
         }
+        line += trained ? (runsIm2col ? " im2col |" : " direct |") : " (not in training) |"
         print(line)
       }
     }
+    let ms = { (seconds: Double) in Format.number(seconds * 1e3) + " ms" }
     print(
-      "\nAll shapes, weighted by layers: direct \(Format.number(totals.direct * 1e3)) ms, "
-        + "im2col + sgemm \(Format.number(totals.im2col * 1e3)) ms"
-        + ", oneDNN \(Format.number(totals.dnnl * 1e3)) ms per training step's non-1x1 "
-        + "convolutions (oneDNN: \(OneDNNConvolution.implementations.joined(separator: ", ")))")
+      "\nAll shapes, weighted by layers, per training step's non-1x1 convolutions: direct "
+        + "kernels \(ms(totals.direct)), im2col + sgemm \(ms(totals.im2col)), blas.conv: direct "
+        + "(each pass as the last column says) \(ms(totals.chosen)), oneDNN \(ms(totals.dnnl)) "
+        + "(\(OneDNNConvolution.implementations.joined(separator: ", ")))")
   }
 }

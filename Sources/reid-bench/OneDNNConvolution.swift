@@ -7,7 +7,7 @@ enum OneDNNConvolution {
   nonisolated(unsafe) static var implementations: [String] = []
 
   /// The median seconds of one pass of `g`, or nil (with a note) when oneDNN refuses it.
-  static func seconds(_ pass: DirectConvBenchmark.Pass, _ g: ConvGeometry, budget: Double)
+  static func seconds(_ pass: ConvolutionPass, _ g: ConvGeometry, budget: Double)
     -> Double?
   {
     var shape = reid_onednn_shape(

@@ -148,6 +148,31 @@ final class ConvolutionTests: XCTestCase {
     }
   }
 
+  /// Under `.direct`, the passes `DirectConvolution.prefersIm2col` names have im2col's bits
+  /// (the geometries above hold both narrow maps and strided convolutions).
+  func testDirectAlgorithmRunsTheRuleNamedPassesOnIm2col() {
+    var routed = 0
+    for g in Self.geometries where !g.isPointwise {
+      let direct = check(g, bias: false, algorithm: .direct)
+      let im2col = check(g, bias: false, algorithm: .im2col)
+      let sizes = [
+        g.outputPixels * g.outputChannels,
+        g.batch * g.inputHeight * g.inputWidth * g.inputChannels,
+        g.outputChannels * g.patchSize,
+      ]
+      var start = 0
+      for (pass, size) in zip(ConvolutionPass.allCases, sizes) {
+        let part = start..<start + size
+        start += size
+        guard DirectConvolution.prefersIm2col(g, pass) else { continue }
+        routed += 1
+        XCTAssertEqual(
+          direct[part].map(\.bitPattern), im2col[part].map(\.bitPattern), "\(pass) \(g)")
+      }
+    }
+    XCTAssertGreaterThan(routed, 3)
+  }
+
   func testGEMMConvolutionMatchesReference() {
     for g in Self.geometries { check(g, columnBudget: 4 << 20, bias: true) }
   }

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "conv_chains.h"
 #include "conv_kernels.h"
 
 /// The most pixels of a register block (AVX-512's forward block).
@@ -100,30 +101,6 @@ static int backward_data_taps(
 /// `block`. For the last lane block of a channel count that is not a multiple of 16.
 static void store_lanes(float *target, const float *block, int64_t lanes, int accumulate) {
   for (int64_t l = 0; l < lanes; l++) target[l] = accumulate ? target[l] + block[l] : block[l];
-}
-
-/// The scalar chains of packed weight gradients dw[i][j][c][o] for c in [c_begin, c_end),
-/// o in [o_begin, o_end), in the reference's order.
-static void weights_scalar(
-    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j,
-    int64_t c_begin, int64_t c_end, int64_t o_begin, int64_t o_end, float *dw) {
-  for (int64_t c = c_begin; c < c_end; c++)
-    for (int64_t o = o_begin; o < o_end; o++) {
-      float acc = 0.0f;
-      for (int64_t n = 0; n < s->n; n++)
-        for (int64_t oh = 0; oh < s->ho; oh++) {
-          const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
-          if (ih < 0 || ih >= s->h) continue;
-          for (int64_t ow = 0; ow < s->wo; ow++) {
-            const int64_t iw = ow * s->stride_w - s->pad_w + j * s->dilation_w;
-            if (iw < 0 || iw >= s->w) continue;
-            acc = fmaf(
-                x[((n * s->h + ih) * s->w + iw) * s->cin + c],
-                dy[((n * s->ho + oh) * s->wo + ow) * s->cout + o], acc);
-          }
-        }
-      dw[((i * s->kw + j) * s->cin + c) * s->cout + o] = acc;
-    }
 }
 
 // AVX2: forward 6 pixels x 2 vectors (12 accumulators, 2 weights, 1 broadcast of 16 ymm);

@@ -217,7 +217,7 @@ void FN(reid_conv_backward_weights)(
       const int64_t o0 = wide_chunks * wide + (oc - wide_chunks) * VEC;
       FN(weight_block_sized)(s, x, dy, i, j, c0, o0, dw, channels, 0);
     } else {
-      weights_scalar(s, x, dy, i, j, c0, c0 + channels, vectorized, s->cout, dw);
+      reid_conv_weight_chains(s, x, dy, i, j, c0, c0 + channels, vectorized, s->cout, dw);
     }
   }
 }

@@ -26,7 +26,7 @@ public struct BLASSettings: Codable, Hashable, Sendable {
   /// Settings with the given core type, thread count, subnormal mode and convolutions.
   public init(
     coreType: String? = nil, threads: Int = 2, flushSubnormals: Bool = true,
-    convolution: ConvolutionAlgorithm = .im2col
+    convolution: ConvolutionAlgorithm = .direct
   ) {
     self.coreType = coreType
     self.threads = threads

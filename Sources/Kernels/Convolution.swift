@@ -22,7 +22,7 @@ public enum Convolution {
   public nonisolated(unsafe) static var columnBudget = 1 << 20
 
   /// How convolutions other than pointwise ones run (`blas.conv`).
-  public nonisolated(unsafe) static var algorithm = ConvolutionAlgorithm.im2col
+  public nonisolated(unsafe) static var algorithm = ConvolutionAlgorithm.direct
 
   /// Whether `pass` of `g` runs on the direct kernels: under `.direct`, every pass of a
   /// convolution that is not pointwise, except those `DirectConvolution.prefersIm2col` names.

@@ -151,6 +151,18 @@ public enum DirectConvolution {
     split(parts) { part in body(Int64(rows * part / parts), Int64(rows * (part + 1) / parts)) }
   }
 
+  /// Runs a row kernel of `g` over `rows` rows on `threads` threads.
+  static func run(
+    _ kernel: ISA.RowKernel, _ g: ConvGeometry, rows: Int, input: UnsafePointer<Float>,
+    packedWeight: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+  ) {
+    let s = shape(g)
+    nonisolated(unsafe) let (input, weight, output) = (input, UnsafePointer(packedWeight), output)
+    overRows(rows) { begin, end in
+      withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
+    }
+  }
+
   /// Forward: y (N, Ho, Wo, Cout) = conv(x, w) + bias (Cout).
   public static func forward(
     _ x: UnsafePointer<Float>, weight w: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
@@ -159,11 +171,7 @@ public enum DirectConvolution {
   ) {
     let packed = workspace.scratch(packedWeightSlot, count: packedForwardCount(g))
     packForward(w, g, into: packed)
-    let (kernel, s) = (isa.forward, shape(g))
-    nonisolated(unsafe) let (input, weight, output) = (x, UnsafePointer(packed), y)
-    overRows(g.batch * g.outputHeight) { begin, end in
-      withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
-    }
+    run(isa.forward, g, rows: g.batch * g.outputHeight, input: x, packedWeight: packed, output: y)
     if let bias {
       Convolution.addBias(bias, to: y, rows: g.outputPixels, channels: g.outputChannels)
     }
@@ -177,11 +185,9 @@ public enum DirectConvolution {
   ) {
     let packed = workspace.scratch(packedWeightSlot, count: packedBackwardDataCount(g))
     packBackwardData(w, g, into: packed)
-    let (kernel, s) = (isa.backwardData, shape(g))
-    nonisolated(unsafe) let (input, weight, output) = (dy, UnsafePointer(packed), dx)
-    overRows(g.batch * g.inputHeight) { begin, end in
-      withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
-    }
+    run(
+      isa.backwardData, g, rows: g.batch * g.inputHeight, input: dy, packedWeight: packed,
+      output: dx)
   }
 
   /// Backward-weights, accumulating: dw (Cout, Cin, kh, kw) += the weight gradient, and

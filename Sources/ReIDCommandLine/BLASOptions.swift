@@ -20,7 +20,7 @@ public struct BLASOptions: ParsableArguments {
     help: ArgumentHelp(
       "How convolutions other than 1x1 run: direct or im2col (as a run's blas.conv).",
       valueName: "algorithm"))
-  public var conv = ConvolutionAlgorithm.im2col
+  public var conv = ConvolutionAlgorithm.direct
 
   public init() {}
 

@@ -44,21 +44,6 @@ public struct BLASConfig: Codable, Equatable, Sendable {
       coreType: coreType, threads: threads, flushSubnormals: flushSubnormals,
       convolution: convolution)
   }
-
-  /// The hashed form (`RunID`): `conv` only when it is not `im2col`, the arithmetic of every
-  /// run before the key existed, so that those runs keep their ids.
-  struct Hashed: Encodable {
-    let blas: BLASConfig
-    func encode(to encoder: any Encoder) throws {
-      var container = encoder.container(keyedBy: CodingKeys.self)
-      try container.encodeIfPresent(blas.coreType, forKey: .coreType)
-      try container.encode(blas.threads, forKey: .threads)
-      try container.encode(blas.flushSubnormals, forKey: .flushSubnormals)
-      if blas.convolution != .im2col {
-        try container.encode(blas.convolution, forKey: .convolution)
-      }
-    }
-  }
 }
 
 /// Which images a run trains on and how they are sampled and augmented.

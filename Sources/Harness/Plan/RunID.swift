@@ -10,7 +10,9 @@ import Foundation
 /// manifest, not hashed: a refactor that keeps the bits keeps the cache.
 public enum RunID {
   /// Bumped whenever the trainer's arithmetic or checkpoint format changes the results.
-  public static let trainerFormatVersion = 2
+  ///
+  /// 3: `blas.conv` (default `direct`, the direct convolution kernels) is hashed.
+  public static let trainerFormatVersion = 3
 
   /// The canonical text that is hashed (also written into the manifest for inspection).
   public static func canonicalText(
@@ -19,7 +21,7 @@ public enum RunID {
     struct Hashed: Encodable {
       var format: Int
       var seed: UInt64
-      var blas: BLASConfig.Hashed
+      var blas: BLASConfig
       var data: DataConfig
       var model: ModelConfig
       var train: TrainConfig.Hashed
@@ -28,7 +30,7 @@ public enum RunID {
       var dependencies: [String: String]
     }
     let hashed = Hashed(
-      format: trainerFormatVersion, seed: config.seed, blas: BLASConfig.Hashed(blas: config.blas),
+      format: trainerFormatVersion, seed: config.seed, blas: config.blas,
       data: config.data,
       model: config.model, train: TrainConfig.Hashed(train: config.train),
       initialization: config.initialization,

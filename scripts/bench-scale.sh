@@ -20,7 +20,7 @@ PROFILE=${BENCH_SCALE_PROFILE:-ci}
 WORK=$(mktemp -d /tmp/reid-bench-scale.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-common=(--profile "$PROFILE" --set "train.iterations=$STEPS" --set "train.shards=$SHARDS"
+common=(--seeds 1 --profile "$PROFILE" --set "train.iterations=$STEPS" --set "train.shards=$SHARDS"
   --set "train.log_every=$STEPS" --set "train.checkpoint_every=$STEPS")
 
 echo "# bench-scale: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs;" \

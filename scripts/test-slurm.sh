@@ -24,13 +24,13 @@ slurm_tests() {
   echo "# Slurm: $(sinfo --version)"
   trap 'scripts/slurm-local.sh stop >/dev/null 2>&1; rm -rf "$WORK"' EXIT
 
-  # The whole of Table 1 (smoke) through the dependency chain, submitted twice: the second
-  # submission must reuse the pending jobs.
+  # The whole of Table 1 (smoke: two seeds of each re-ID run) through the dependency chain,
+  # submitted twice: the second submission must reuse the pending jobs.
   "$REID" submit table1 --profile smoke --results "$WORK/submitted" >"$WORK/submit1.log" 2>&1
   "$REID" submit table1 --profile smoke --results "$WORK/submitted" >"$WORK/submit2.log" 2>&1
   check "reid submit table1: one job per run and one for the table, with afterok dependencies" \
-    bash -c "[ \$(grep -c 'submitted job' '$WORK/submit1.log') = 4 ] \
-      && grep -q 'can-inception: submitted job [0-9]* after [0-9]*' '$WORK/submit1.log'"
+    bash -c "[ \$(grep -c 'submitted job' '$WORK/submit1.log') = 6 ] \
+      && grep -q 'can-inception/seed2: submitted job [0-9]* after [0-9]*' '$WORK/submit1.log'"
   check "submitting again while the jobs are queued starts no second copy" \
     bash -c "! grep -q 'submitted job' '$WORK/submit2.log' \
       && grep -q 'not submitting a second copy' '$WORK/submit2.log'"
@@ -40,10 +40,10 @@ slurm_tests() {
     bash -c "[ -s '$WORK/local/table1.md' ] && cmp -s '$WORK/submitted/table1.md' '$WORK/local/table1.md'"
   "$REID" runs --profile smoke --results "$WORK/submitted" >"$WORK/runs.log" 2>&1
   check "reid runs lists the submitted runs as done" \
-    bash -c "[ \$(grep -c ' done' '$WORK/runs.log') -ge 3 ]"
+    bash -c "[ \$(grep -c ' done' '$WORK/runs.log') -ge 5 ]"
   "$REID" submit table1 --profile smoke --results "$WORK/submitted" >"$WORK/submit-done.log" 2>&1
   check "submitting a finished table submits no run, only the table's rendering" \
-    bash -c "[ \$(grep -c 'done (cached)' '$WORK/submit-done.log') = 3 ] \
+    bash -c "[ \$(grep -c 'done (cached)' '$WORK/submit-done.log') = 5 ] \
       && [ \$(grep -c 'submitted job' '$WORK/submit-done.log') = 1 ] \
       && grep -q '^table:table1: submitted job' '$WORK/submit-done.log'"
   wait_for_queue >/dev/null
@@ -51,7 +51,7 @@ slurm_tests() {
   # The pre-timeout signal mid-run (what --signal=B:USR1@lead sends): the job checkpoints,
   # requeues itself, resumes, and ends with the bits of an uninterrupted run. (A run without
   # a parsing dependency, so that its job runs at once.)
-  local long=(--profile smoke --set train.iterations=400 --set train.checkpoint_every=20)
+  local long=(--profile smoke --seeds 1 --set train.iterations=400 --set train.checkpoint_every=20)
   "$REID" run baseline-densenet "${long[@]}" --results "$WORK/uninterrupted" \
     >"$WORK/uninterrupted.log" 2>&1
   "$REID" submit baseline-densenet "${long[@]}" --results "$WORK/requeued" \
@@ -82,14 +82,15 @@ slurm_tests() {
 
   # A record of a job Slurm no longer runs is named as stale and replaced.
   mkdir -p "$WORK/stale/runs"
-  "$REID" submit can-inception --profile smoke --results "$WORK/stale" --dry-run \
+  "$REID" submit can-inception --profile smoke --seeds 1 --results "$WORK/stale" --dry-run \
     >"$WORK/stale-dry.log" 2>&1
   local stale_run
   stale_run=$(sed -n 's|^# .*/slurm/can-inception-\([0-9a-f]*\)\.sbatch$|\1|p' "$WORK/stale-dry.log")
   mkdir -p "$WORK/stale/runs/$stale_run"
   printf '{"job_id": "999999", "script": "x", "log": "/nowhere.log", "submitted": "x"}\n' \
     >"$WORK/stale/runs/$stale_run/slurm-job.json"
-  "$REID" submit can-inception --profile smoke --results "$WORK/stale" >"$WORK/stale.log" 2>&1
+  "$REID" submit can-inception --profile smoke --seeds 1 --results "$WORK/stale" \
+    >"$WORK/stale.log" 2>&1
   check "a stale job record is named and replaced" \
     bash -c "grep -q 'recorded job 999999 is stale (unknown to Slurm' '$WORK/stale.log' \
       && grep -q 'can-inception: submitted job' '$WORK/stale.log'"

@@ -57,14 +57,17 @@ struct PlanCommand: ParsableCommand {
     var totalSeconds = 0.0
     var peak = 0
     var costs: [ClusterEstimate.RunCost] = []
+    // The seeds of a run take the same time per step: time one.
+    var timed: [String: StepTimer.Estimate] = [:]
     for run in plan.runs {
       let state =
         run.isDone ? "done" : run.checkpointStep.map { "partial (step \($0))" } ?? "missing"
       let dependencies =
         run.dependencies.isEmpty ? "" : " after \(run.dependencies.joined(separator: ", "))"
-      print("\(run.run.name) [\(run.id)]\(dependencies): \(state)")
+      print("\(run.label) [\(run.id)]\(dependencies): \(state)")
       guard !noTiming, !run.isDone else { continue }
-      let estimate = try StepTimer.measure(run.run)
+      let estimate = try timed[run.run.name] ?? StepTimer.measure(run.run)
+      timed[run.run.name] = estimate
       let config = run.run.config
       let training = estimate.secondsPerStep * Double(config.train.iterations)
       let evaluation =
@@ -77,7 +80,7 @@ struct PlanCommand: ParsableCommand {
       let threads = Double(BLAS.threads)
       costs.append(
         ClusterEstimate.RunCost(
-          name: run.run.name, dependencies: run.dependencies,
+          name: run.label, dependencies: run.dependencies,
           steps: config.train.iterations, shards: config.train.shards,
           coreSecondsPerStep: estimate.secondsPerStep * threads,
           evaluationCoreSeconds: evaluation * threads, communication: estimate.communication))

@@ -12,6 +12,13 @@ struct RegistryOptions: ParsableArguments {
   @Option(name: .customLong("set"), help: "Override a config key, e.g. --set train.iterations=200.")
   var overrides: [String] = []
 
+  @Option(
+    help: ArgumentHelp(
+      "Seeds to train each re-ID run with, e.g. 1,2,3 (default: the profile's seeds).",
+      valueName: "n,n,..."),
+    transform: SeedList.parse)
+  var seeds: [UInt64]?
+
   @Option(help: "Results folder.")
   var results = "Results"
 
@@ -78,12 +85,28 @@ struct RegistryOptions: ParsableArguments {
   func runner() -> Runner {
     let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
     return Runner(
-      registry: registry, profile: profile, overrides: overrides, results: resultsURL, log: log,
-      evaluate: { try RunEvaluator.evaluate($0, log: log) })
+      registry: registry, profile: profile, overrides: overrides, requestedSeeds: seeds,
+      results: resultsURL, log: log, evaluate: { try RunEvaluator.evaluate($0, log: log) })
   }
 }
 
-/// `reid run NAME`: trains (or resumes) one run and its dependencies, then evaluates it.
+/// `--seeds 1,2,3`.
+enum SeedList {
+  /// The seeds of a comma-separated list.
+  static func parse(_ text: String) throws -> [UInt64] {
+    let seeds = text.split(separator: ",", omittingEmptySubsequences: false).map {
+      UInt64($0.trimmingCharacters(in: .whitespaces))
+    }
+    guard !seeds.isEmpty, seeds.allSatisfy({ $0 != nil }) else {
+      throw ValidationError(
+        "--seeds: expected non-negative integers separated by commas, e.g. 1,2,3")
+    }
+    return seeds.compactMap { $0 }
+  }
+}
+
+/// `reid run NAME`: trains (or resumes) one run (each of its seeds) and its dependencies,
+/// then evaluates it.
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Train and evaluate one run of the registry (resumes).")
@@ -97,8 +120,9 @@ struct RunCommand: ParsableCommand {
     try options.applyBLAS(for: [name])
     defer { ClusterLaunch.leave() }
     let plan = try RequeueStatus.mapping { try options.runner().execute([name]) }
-    if let run = plan[name], Processes.world.isPrimary {
-      print("\(name) \(run.id) \(run.directory.path)")
+    guard Processes.world.isPrimary else { return }
+    for run in plan.instances(of: name) {
+      print("\(run.label) \(run.id) \(run.directory.path)")
     }
   }
 }

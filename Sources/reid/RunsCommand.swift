@@ -33,7 +33,7 @@ struct RunsCommand: ParsableCommand {
         job += "]"
       }
       print(
-        "\(run.run.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(run.id)  \(state)"
+        "\(run.label.padding(toLength: 26, withPad: " ", startingAt: 0)) \(run.id)  \(state)"
           + job)
     }
   }

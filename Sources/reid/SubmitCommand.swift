@@ -50,26 +50,27 @@ struct SubmitCommand: ParsableCommand {
       let shards = run.run.config.train.shards
       guard shards % slurm.tasks == 0 else {
         throw ValidationError(
-          "\(run.run.name): \(slurm.tasks) tasks per job cannot share train.shards \(shards); "
+          "\(run.label): \(slurm.tasks) tasks per job cannot share train.shards \(shards); "
             + "set --nodes/--ntasks-per-node to a divisor of the shards")
       }
       let threads = run.run.config.blas.threads
       if let cpus = slurm.cpusPerTask, cpus != threads {
         print(
-          "warning: \(run.run.name): --cpus-per-task \(cpus) but blas.threads \(threads): "
+          "warning: \(run.label): --cpus-per-task \(cpus) but blas.threads \(threads): "
             + (cpus < threads ? "the threads will share cores" : "cores will stay idle")
             + " (--set blas.threads=\(cpus) uses them, with other bits and another run id)")
       }
     }
     let submission = SlurmSubmission(
       plan: plan, table: isTable ? target : nil, profile: options.profile,
-      overrides: options.overrides, results: absolute(options.results),
+      overrides: options.overrides, requestedSeeds: options.seeds,
+      results: absolute(options.results),
       experiments: absolute(options.experiments),
       dataRoot: absolute(ProcessInfo.processInfo.environment["DATA_ROOT"] ?? "data").path,
       executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path,
       workingDirectory: FileManager.default.currentDirectoryPath, options: slurm)
     let jobs = submission.jobs
-    for run in plan.runs where run.isDone { print("\(run.run.name) [\(run.id)]: done (cached)") }
+    for run in plan.runs where run.isDone { print("\(run.label) [\(run.id)]: done (cached)") }
     if dryRun {
       for job in jobs { print("# \(job.scriptURL.path)\n\(job.script)") }
       print("# dependency graph\n\(submission.graph(jobs))")

@@ -6,7 +6,9 @@ import XCTest
 final class ReevaluationTests: XCTestCase {
   func testChangedSettingsOrAnUnreadableEvalJSONEvaluateAgain() throws {
     let results = ReidProcess.temporaryFolder(self, "reevaluate").path
-    let base = ["run", "baseline-inception", "--profile", "smoke", "--results", results]
+    let base = [
+      "run", "baseline-inception", "--profile", "smoke", "--seeds", "1", "--results", results,
+    ]
     let first = try ReidProcess.run(base)
     XCTAssertEqual(first.status, 0, first.errors)
     let folder = try XCTUnwrap(first.output.split(separator: " ").last)

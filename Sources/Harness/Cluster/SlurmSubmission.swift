@@ -10,7 +10,7 @@ import Foundation
 public struct SlurmSubmission {
   /// One batch job.
   public struct Job {
-    /// The run's name, or `table:<name>` for the rendering job.
+    /// The run's label (`can-inception/seed2`), or `table:<name>` for the rendering job.
     public var key: String
     /// The batch script.
     public var script: String
@@ -27,6 +27,9 @@ public struct SlurmSubmission {
   public var table: String?
   public var profile: String
   public var overrides: [String]
+  /// The `--seeds` given to `reid submit`, passed on to the table's job (each run's job
+  /// trains its one seed).
+  public var requestedSeeds: [UInt64]?
   /// Absolute paths: results, registry, data root, the `reid` executable, the project folder.
   public var results: URL
   public var experiments: URL
@@ -36,14 +39,15 @@ public struct SlurmSubmission {
   public var options: SlurmOptions
 
   public init(
-    plan: RunPlan, table: String?, profile: String, overrides: [String], results: URL,
-    experiments: URL, dataRoot: String, executable: String, workingDirectory: String,
-    options: SlurmOptions
+    plan: RunPlan, table: String?, profile: String, overrides: [String],
+    requestedSeeds: [UInt64]? = nil, results: URL, experiments: URL, dataRoot: String,
+    executable: String, workingDirectory: String, options: SlurmOptions
   ) {
     self.plan = plan
     self.table = table
     self.profile = profile
     self.overrides = overrides
+    self.requestedSeeds = requestedSeeds
     self.results = results
     self.experiments = experiments
     self.dataRoot = dataRoot
@@ -64,12 +68,12 @@ public struct SlurmSubmission {
       let dependencies = run.dependencies.filter { submitted.contains($0) }
       jobs.append(
         Job(
-          key: run.run.name, script: runScript(run, stem: stem),
+          key: run.label, script: runScript(run, stem: stem),
           scriptURL: folder.appendingPathComponent("\(stem).sbatch"),
           logURL: folder.appendingPathComponent("\(stem).log"),
           recordURL: run.directory.appendingPathComponent("slurm-job.json"),
           dependencies: dependencies))
-      submitted.insert(run.run.name)
+      submitted.insert(run.label)
     }
     if let table {
       jobs.append(
@@ -95,6 +99,7 @@ public struct SlurmSubmission {
   var commonArguments: [String] {
     ["--profile", profile, "--results", results.path, "--experiments", experiments.path]
       + overrides.flatMap { ["--set", $0] }
+      + (requestedSeeds.map { ["--seeds", $0.map(String.init).joined(separator: ",")] } ?? [])
   }
 
   func header(name: String, log: URL, requeue: Bool, tasks: Int) -> [String] {
@@ -130,11 +135,12 @@ public struct SlurmSubmission {
     let launcher = options.tasks > 1 ? "mpirun -np \"$SLURM_NTASKS\" " : ""
     let command =
       launcher
-      + ([executable, "run", run.run.name] + commonArguments).map(Self.quoted).joined(
+      + ([executable, "run", run.run.name] + commonArguments
+      + (run.isSeeded ? ["--seeds", "\(run.seed)"] : [])).map(Self.quoted).joined(
         separator: " ")
     return
       (header(
-        name: run.run.name, log: folder.appendingPathComponent("\(stem).log"), requeue: true,
+        name: run.label, log: folder.appendingPathComponent("\(stem).log"), requeue: true,
         tasks: options.tasks) + [
         "# SIGUSR1 (the time limit is near) goes to reid, which checkpoints and exits 75.",
         "\(command) &",

@@ -9,16 +9,22 @@ public struct Metrics: Codable, Equatable, Sendable {
   /// Queries evaluated and skipped (no true match once same-camera items are dropped).
   public var queries: Int
   public var skipped: Int
+  /// The CMC curve, rank 1 to `eval.max_rank` (or the gallery size if smaller); nil in
+  /// `eval.json` files written before 2026-12-07, which are evaluated again.
+  public var cmc: [Double]?
 
   /// Metrics from their values.
-  public init(rank1: Double, rank5: Double, rank10: Double, mAP: Double, queries: Int, skipped: Int)
-  {
+  public init(
+    rank1: Double, rank5: Double, rank10: Double, mAP: Double, queries: Int, skipped: Int,
+    cmc: [Double]? = nil
+  ) {
     self.rank1 = rank1
     self.rank5 = rank5
     self.rank10 = rank10
     self.mAP = mAP
     self.queries = queries
     self.skipped = skipped
+    self.cmc = cmc
   }
 
   /// The value of a table metric name (`rank1`, `rank5`, `rank10`, `mAP`).
@@ -81,6 +87,15 @@ public struct EvalResults: Codable, Equatable, Sendable {
   /// Reads `<directory>/eval.json`.
   public static func read(from directory: URL) throws -> EvalResults {
     try JSONDecoder().decode(EvalResults.self, from: Data(contentsOf: url(directory)))
+  }
+
+  /// Whether every readout carries its CMC curve (the figures plot it).
+  public var hasCMCCurves: Bool {
+    datasets.values.allSatisfy { readouts in
+      readouts.values.allSatisfy {
+        $0.plain.cmc != nil && ($0.rerank.map { $0.cmc != nil } ?? true)
+      }
+    }
   }
 
   /// Writes `<directory>/eval.json` atomically.

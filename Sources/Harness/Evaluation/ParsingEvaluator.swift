@@ -96,7 +96,16 @@ enum ParsingEvaluator {
     let stream = try ReIDNetwork.parsingStream(config.model, slabs)
     try WeightsFile.load(slabs, from: Trainer.weightsURL(run.directory).path)
     let lip = try LIPDataset.load(dataRoot: run.dataFolder)
-    let metrics = try evaluate(stream, slabs: slabs, samples: lip.val, config: config)
+    let progress = ProgressLine()
+    var segmented = 0
+    let metrics = try evaluate(stream, slabs: slabs, samples: lip.val, config: config) { images in
+      segmented = min(lip.val.count, segmented + images)
+      guard Processes.world.isPrimary else { return }
+      progress.redraw(
+        "\(run.label)  evaluating lip val: \(segmented)/\(lip.val.count) images segmented",
+        force: segmented == lip.val.count)
+    }
+    progress.finish()
     guard Processes.world.isPrimary else { return }
     log(
       String(
@@ -110,8 +119,12 @@ enum ParsingEvaluator {
 
   /// The metrics of `stream` on `samples`, in inference mode, at the configured input size.
   /// Under MPI each process segments its share of the batches and the counts are summed.
+  ///
+  /// - Parameter progress: called after each batch with its image count, times the process
+  ///   count.
   static func evaluate(
-    _ stream: ParsingStream, slabs: ModelSlabs, samples: [LIPSample], config: ExperimentConfig
+    _ stream: ParsingStream, slabs: ModelSlabs, samples: [LIPSample], config: ExperimentConfig,
+    progress: (Int) -> Void = { _ in }
   ) throws -> ParsingMetrics {
     let classes = ParsingStream.lipClasses
     let builder = BatchBuilder(
@@ -119,29 +132,28 @@ enum ParsingEvaluator {
       augmentation: .evaluation(height: config.data.height, width: config.data.width),
       seed: 0, mirrorLabels: false)
     let decoder = try JPEGDecoder()
-    var confusion = [Int](repeating: 0, count: classes * classes)
+    var confusion = ParsingConfusion(classes: classes)
     for range in EvaluationShare(count: samples.count, batch: config.eval.batch).localBatches {
       let indices = Array(range)
       let batch = try builder.build(indices: indices, step: 0, decoder: decoder)
       let (logits, _) = stream.network.forward(batch.images, mode: .inference, slabs)
-      let labels = Trainer.subsample(
-        batch.labelMaps ?? [], from: batch.images.shape, to: logits.shape)
-      logits.withUnsafePointer { p in
-        for (pixel, label) in labels.enumerated() where Int(label) < classes {
-          let row = p + pixel * classes
-          var best = 0
-          for c in 1..<classes where row[c] > row[best] { best = c }
-          confusion[Int(label) * classes + best] += 1
-        }
-      }
+      confusion.add(
+        logits: logits,
+        labels: Trainer.subsample(batch.labelMaps ?? [], from: batch.images.shape, to: logits.shape)
+      )
+      progress(indices.count * Processes.world.size)
     }
     let world = Processes.world
     if world.size > 1 {
       // Integer counts: their sum is exact in any order.
-      let all = world.allGatherRows(confusion.map(Double.init))
-      confusion = [Int](repeating: 0, count: confusion.count)
-      for (i, count) in all.enumerated() { confusion[i % confusion.count] += Int(count) }
+      let all = world.allGatherRows(confusion.counts.map(Double.init))
+      var total = ParsingConfusion(classes: classes)
+      for rank in 0..<world.size {
+        let block = all[rank * classes * classes..<(rank + 1) * classes * classes]
+        total.add(counts: block.map { Int($0) })
+      }
+      confusion = total
     }
-    return ParsingMetrics(confusion: confusion, classes: classes, images: samples.count)
+    return confusion.metrics(images: samples.count)
   }
 }

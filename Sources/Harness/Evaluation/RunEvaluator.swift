@@ -23,11 +23,24 @@ public enum RunEvaluator {
     let options = ReRankingOptions(
       k1: config.eval.rerankK1, k2: config.eval.rerankK2, lambda: Double(config.eval.rerankLambda))
     var datasets: [String: [String: ReadoutMetrics]] = [:]
+    let progress = ProgressLine()
+    defer { progress.finish() }
     for kind in try ReIDDatasetKind.named(config.eval.datasets, keyPath: "eval.datasets") {
       let name = kind.rawValue
       let dataset = try ReIDDataset.load(kind, dataRoot: run.dataFolder)
-      let query = try features(dataset.query, network: network, slabs: slabs, config: config)
-      let gallery = try features(dataset.gallery, network: network, slabs: slabs, config: config)
+      var embedded = 0
+      let total = dataset.query.count + dataset.gallery.count
+      let report = { (images: Int) in
+        embedded = min(total, embedded + images)
+        guard Processes.world.isPrimary else { return }
+        progress.redraw(
+          "\(run.label)  evaluating \(name): \(embedded)/\(total) images embedded",
+          force: embedded == total)
+      }
+      let query = try features(
+        dataset.query, network: network, slabs: slabs, config: config, progress: report)
+      let gallery = try features(
+        dataset.gallery, network: network, slabs: slabs, config: config, progress: report)
       // Every process embedded its share; rank 0 alone computes the metrics and writes.
       guard Processes.world.isPrimary else { continue }
       var byReadout: [String: ReadoutMetrics] = [:]
@@ -60,6 +73,7 @@ public enum RunEvaluator {
       }
       datasets[name] = byReadout
       if let m = byReadout[trained.tableName]?.plain {
+        progress.finish()
         log(
           String(
             format: "%@ %@: rank-1 %.1f%%, mAP %.1f%% (%d queries)", name, trained.tableName,
@@ -84,14 +98,19 @@ public enum RunEvaluator {
     return Metrics(
       rank1: round(Double(result.rank(1))), rank5: round(Double(result.rank(5))),
       rank10: round(Double(result.rank(10))), mAP: round(result.mAP),
-      queries: result.evaluatedQueries, skipped: result.skippedQueries)
+      queries: result.evaluatedQueries, skipped: result.skippedQueries,
+      cmc: result.cmc.map { round(Double($0)) })
   }
 
   /// Every readout's features of `images`, extracted in inference mode in batches. Under
   /// MPI each process embeds its share of the batches (`EvaluationShare`) and every process
   /// returns all the features, in image order.
+  ///
+  /// - Parameter progress: called after each batch with its image count (every process's
+  ///   batches are counted as this process's share, scaled; only rank 0 draws).
   static func features(
-    _ images: [ReIDImage], network: ReIDNetwork, slabs: ModelSlabs, config: ExperimentConfig
+    _ images: [ReIDImage], network: ReIDNetwork, slabs: ModelSlabs, config: ExperimentConfig,
+    progress: (Int) -> Void = { _ in }
   ) throws -> [Readout: FeatureSplit] {
     let builder = BatchBuilder(
       items: images.map(DataItem.init),
@@ -116,6 +135,7 @@ public enum RunEvaluator {
         split.append(value, flipped: flipped?[readout], pids: pids, camids: camids)
         builders[readout] = split
       }
+      progress(indices.count * Processes.world.size)
     }
     let world = Processes.world
     if world.size == 1 { return builders.mapValues { $0.build() } }

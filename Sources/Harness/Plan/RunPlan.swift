@@ -2,6 +2,11 @@ import Foundation
 
 /// One run of a plan: resolved, identified, located.
 public struct PlannedRun {
+  /// The run's name in the plan, unique within it: the registry name, followed by
+  /// `/seed<N>` when the run is one of several seeds (`can-inception/seed2`).
+  public var label: String
+  /// Whether its seed comes from the plan's seed list (`seed=N` after the overrides).
+  public var isSeeded: Bool
   /// The resolved configuration.
   public var run: ResolvedRun
   /// The content-derived id.
@@ -12,8 +17,10 @@ public struct PlannedRun {
   public var dataFolder: String
   /// The dataset fingerprint hashed into the id.
   public var fingerprint: String
-  /// The runs it depends on (by name).
+  /// The runs it depends on (by label).
   public var dependencies: [String]
+  /// The seed of every random stream of its training.
+  public var seed: UInt64 { run.config.seed }
 
   /// Whether training finished (`manifest.json` says complete).
   public var isTrained: Bool { (try? Manifest.read(from: directory))?.complete == true }
@@ -41,6 +48,7 @@ public struct PlannedRun {
       guard saved.normalize == eval.normalize, saved.flip == eval.flip, saved.rerank == rerank,
         Set(saved.datasets.keys) == Set(eval.datasets)
       else { return "\(file.path) was made with other evaluation settings" }
+      guard saved.hasCMCCurves else { return "\(file.path) has no CMC curves" }
       return nil
     } catch {
       return "\(file.path) cannot be read (\(error))"
@@ -63,23 +71,29 @@ public struct RunPlan {
   /// Resolves `names` and, recursively, the parsing runs they start from.
   ///
   /// - Parameters:
+  ///   - seeds: when set, every re-ID run of `names` is planned once per seed (`seed=N` after
+  ///     the overrides, labelled `name/seedN`); the parsing runs they start from are planned
+  ///     once, with their configured seed.
   ///   - dataRoot: where datasets are (synthetic ones are generated when absent).
   ///   - results: the results folder (`Results`).
   public static func make(
-    _ names: [String], profile: String, overrides: [String], registry: Registry,
-    dataRoot: DataRoot, results: URL, requireData: Bool = true, log: (String) -> Void
+    _ names: [String], profile: String, overrides: [String], seeds: [UInt64]? = nil,
+    registry: Registry, dataRoot: DataRoot, results: URL, requireData: Bool = true,
+    log: (String) -> Void
   ) throws -> RunPlan {
     var planned: [String: PlannedRun] = [:]
     var order: [String] = []
     var fingerprints: [String: String] = [:]
-    func visit(_ name: String, _ stack: [String]) throws {
-      if planned[name] != nil { return }
+    func visit(_ name: String, seed: UInt64?, _ stack: [String]) throws {
+      let label = seed.map { (seeds?.count ?? 0) > 1 ? "\(name)/seed\($0)" : name } ?? name
+      if planned[label] != nil { return }
       guard !stack.contains(name) else {
         throw ConfigError(
           file: "runs/\(name).yaml", keyPath: "init.parsing_run",
           message: "dependency cycle: \((stack + [name]).joined(separator: " -> "))")
       }
-      let run = try registry.resolve(run: name, profile: profile, overrides: overrides)
+      let run = try registry.resolve(
+        run: name, profile: profile, overrides: overrides + (seed.map { ["seed=\($0)"] } ?? []))
       // Only re-ID runs start from a parsing run (an override of init.parsing_run reaches
       // the parsing run itself too, where it means nothing).
       let dependencies =
@@ -94,13 +108,13 @@ public struct RunPlan {
             file: origin.file, line: origin.line, keyPath: "init.parsing_run",
             message: "'\(dependency)' is not a parsing run (its train.task is \(task))")
         }
-        try visit(dependency, stack + [name])
+        try visit(dependency, seed: nil, stack + [name])
       }
       let folder: String
       do {
         folder = try dataRoot.folder(for: run.config.data, log: log)
       } catch let error as DataRoot.MissingDataset where !requireData {
-        log("\(name): \(error.description); its run id is provisional")
+        log("\(label): \(error.description); its run id is provisional")
         folder = "no-data"
         fingerprints[folder] = "no-data"
       }
@@ -115,15 +129,29 @@ public struct RunPlan {
       for dependency in dependencies { dependencyIDs[dependency] = planned[dependency]?.id }
       let id = RunID.make(
         config: run.config, datasetFingerprint: fingerprint, dependencies: dependencyIDs)
-      planned[name] = PlannedRun(
-        run: run, id: id, directory: results.appendingPathComponent("runs/\(id)"),
+      planned[label] = PlannedRun(
+        label: label, isSeeded: seed != nil, run: run, id: id,
+        directory: results.appendingPathComponent("runs/\(id)"),
         dataFolder: folder, fingerprint: fingerprint, dependencies: dependencies)
-      order.append(name)
+      order.append(label)
     }
-    for name in names { try visit(name, []) }
+    for name in names {
+      let task = try registry.resolve(run: name, profile: profile, overrides: overrides).config
+        .train.task
+      if let seeds, task == "reid" {
+        for seed in seeds { try visit(name, seed: seed, []) }
+      } else {
+        try visit(name, seed: nil, [])
+      }
+    }
     return RunPlan(runs: order.compactMap { planned[$0] })
   }
 
-  /// The planned run called `name`.
-  public subscript(name: String) -> PlannedRun? { runs.first { $0.run.name == name } }
+  /// The planned run labelled `label` (a registry name, or `name/seedN` for one seed).
+  public subscript(label: String) -> PlannedRun? { runs.first { $0.label == label } }
+
+  /// Every seed of the registry run `name`, in the plan's order.
+  public func instances(of name: String) -> [PlannedRun] {
+    runs.filter { $0.run.name == name }
+  }
 }

@@ -9,6 +9,8 @@ public struct Runner {
   public var registry: Registry
   public var profile: String
   public var overrides: [String]
+  /// Seeds asked for on the command line (`--seeds`), over the profile's `seeds`.
+  public var requestedSeeds: [UInt64]?
   public var results: URL
   public var dataRoot: DataRoot
   /// Progress and warnings for the user.
@@ -18,43 +20,48 @@ public struct Runner {
 
   /// A runner over the registry and results folder.
   public init(
-    registry: Registry, profile: String, overrides: [String] = [], results: URL,
-    dataRoot: DataRoot = DataRoot(), log: @escaping (String) -> Void,
-    evaluate: ((PlannedRun) throws -> Void)? = nil
+    registry: Registry, profile: String, overrides: [String] = [],
+    requestedSeeds: [UInt64]? = nil, results: URL, dataRoot: DataRoot = DataRoot(),
+    log: @escaping (String) -> Void, evaluate: ((PlannedRun) throws -> Void)? = nil
   ) {
     self.registry = registry
     self.profile = profile
     self.overrides = overrides
+    self.requestedSeeds = requestedSeeds
     self.results = results
     self.dataRoot = dataRoot
     self.log = log
     self.evaluate = evaluate
   }
 
-  /// The plan of `names` under this runner's profile and overrides.
+  /// The seeds each re-ID run is trained with (nil: once, with its configured seed).
+  public func seeds() throws -> [UInt64]? {
+    try registry.seeds(profile: profile, overrides: overrides, requested: requestedSeeds)
+  }
+
+  /// The plan of `names` under this runner's profile, overrides and seeds.
   ///
   /// - Parameter requireData: when false, runs whose real data is absent are still planned,
   ///   with the fingerprint `no-data` (so their ids are provisional).
   public func plan(_ names: [String], requireData: Bool = true) throws -> RunPlan {
     try RunPlan.make(
-      names, profile: profile, overrides: overrides, registry: registry, dataRoot: dataRoot,
-      results: results, requireData: requireData, log: log)
+      names, profile: profile, overrides: overrides, seeds: seeds(), registry: registry,
+      dataRoot: dataRoot, results: results, requireData: requireData, log: log)
   }
 
-  /// Brings every run of `names` to done.
+  /// Brings every run of `names` (each of its seeds) to done.
   @discardableResult
   public func execute(_ names: [String]) throws -> RunPlan {
     let plan = try plan(names)
     for name in names {
-      guard let run = plan[name] else { continue }
-      try complete(run, plan: plan)
+      for run in plan.instances(of: name) { try complete(run, plan: plan) }
     }
     return plan
   }
 
   func complete(_ run: PlannedRun, plan: RunPlan) throws {
     if run.isDone {
-      log("\(run.run.name) [\(run.id)]: done (cached)")
+      log("\(run.label) [\(run.id)]: done (cached)")
       return
     }
     if !run.isTrained || !hasWeights(run) && !run.isEvaluated {
@@ -70,9 +77,9 @@ public struct Runner {
     let world = Processes.world
     if world.isPrimary {
       if problem != "missing" {
-        log("\(run.run.name) [\(run.id)]: \(problem); evaluating again")
+        log("\(run.label) [\(run.id)]: \(problem); evaluating again")
       }
-      log("\(run.run.name) [\(run.id)]: evaluating")
+      log("\(run.label) [\(run.id)]: evaluating")
     }
     try evaluate(run)
     world.barrier()
@@ -97,14 +104,15 @@ public struct Runner {
       try YAMLText.of(run.run.tree).write(
         to: run.directory.appendingPathComponent("config.yaml"), atomically: true,
         encoding: .utf8)
-      log("\(run.run.name) [\(run.id)]: training \(run.run.config.train.iterations) steps")
+      log("\(run.label) [\(run.id)]: training \(run.run.config.train.iterations) steps")
     }
     world.barrier()
     let started = Date()
     let steps = try Trainer.train(
       TrainingJob(
         run: run.run, runID: run.id, directory: run.directory, dataFolder: run.dataFolder,
-        parsingWeights: parsingWeights, log: { [log] in log("\(run.run.name): \($0)") }))
+        parsingWeights: parsingWeights, label: run.label,
+        log: { [log] in log("\(run.label): \($0)") }))
     guard world.isPrimary else { return }
     var dependencyIDs: [String: String] = [:]
     for dependency in run.dependencies { dependencyIDs[dependency] = plan[dependency]?.id }

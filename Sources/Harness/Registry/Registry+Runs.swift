@@ -16,7 +16,7 @@ public struct ResolvedRun {
 
 extension Registry {
   static let runFileKeys: Set<String> = ["description"]
-  static let profileKeys: Set<String> = ["description", "config", "tasks"]
+  static let profileKeys: Set<String> = ["description", "seeds", "config", "tasks"]
 
   /// Resolves a run: base.yaml, then the profile's `config`, then the profile's `tasks` entry
   /// for the run's task, then the run's file, then each `--set` override, in that order.

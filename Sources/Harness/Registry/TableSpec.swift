@@ -7,6 +7,36 @@ public struct TableSpec: Decodable, Equatable, Sendable {
   /// Test sets, one column group each: `market1501`, `dukemtmc`.
   public var datasets: [String]
   public var rows: [TableRow]
+  /// The claims the paper makes about the table, checked under it.
+  public var claims: [ClaimSpec]
+
+  enum CodingKeys: String, CodingKey {
+    case title, metrics, datasets, rows, claims
+  }
+
+  /// A table from its parts.
+  public init(
+    title: String, metrics: [String], datasets: [String], rows: [TableRow],
+    claims: [ClaimSpec] = []
+  ) {
+    self.title = title
+    self.metrics = metrics
+    self.datasets = datasets
+    self.rows = rows
+    self.claims = claims
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    title = try c.decode(String.self, forKey: .title)
+    metrics = try c.decode([String].self, forKey: .metrics)
+    datasets = try c.decode([String].self, forKey: .datasets)
+    rows = try c.decode([TableRow].self, forKey: .rows)
+    claims = try c.decodeIfPresent([ClaimSpec].self, forKey: .claims) ?? []
+  }
+
+  /// The row called `name`.
+  public func row(named name: String) -> TableRow? { rows.first { $0.name == name } }
 
   /// The runs the table needs, in first-use order.
   public var runNames: [String] {
@@ -33,7 +63,10 @@ public struct TableRow: Decodable, Equatable, Sendable {
 }
 
 extension Registry {
-  static let tableKeys: Set<String> = ["title", "metrics", "datasets", "rows"]
+  static let tableKeys: Set<String> = ["title", "metrics", "datasets", "rows", "claims"]
+  static let claimKeys: Set<String> = [
+    "claim", "quote", "row", "versus", "versus_best_of", "metric", "datasets", "expect",
+  ]
   static let rowKeys: Set<String> = ["name", "run", "readout", "rerank", "paper"]
   /// The metric columns `eval.json` has, in its spelling.
   static let metrics = ["rank1", "rank5", "rank10", "mAP"]
@@ -52,6 +85,15 @@ extension Registry {
     if case .sequence(let rows, _)? = tree["rows"] {
       for (i, row) in rows.enumerated() {
         try ConfigDecoding.checkKeys(row, allowed: Self.rowKeys, path: ["rows", String(i)])
+      }
+    }
+    if case .sequence(let claims, _)? = tree["claims"] {
+      for (i, claim) in claims.enumerated() {
+        try ConfigDecoding.checkKeys(claim, allowed: Self.claimKeys, path: ["claims", String(i)])
+        if let expect = claim["expect"] {
+          try ConfigDecoding.checkKeys(
+            expect, allowed: ["above", "below"], path: ["claims", String(i), "expect"])
+        }
       }
     }
     let spec = try ConfigDecoding.decode(TableSpec.self, from: tree)
@@ -88,6 +130,39 @@ extension Registry {
         }
       }
     }
+    for (i, claim) in spec.claims.enumerated() {
+      try check(claim, in: spec, at: tree.origin(at: ["claims", String(i)]), index: i)
+    }
     return spec
+  }
+
+  /// Throws unless `claim` compares rows of ours in the table, on its test sets, with one
+  /// comparison and a range.
+  func check(_ claim: ClaimSpec, in spec: TableSpec, at origin: ConfigOrigin, index: Int) throws {
+    func fail(_ key: String, _ message: String) -> ConfigError {
+      ConfigError(
+        file: origin.file, line: origin.line, keyPath: "claims.\(index).\(key)", message: message)
+    }
+    guard (claim.versus == nil) != (claim.versusBestOf == nil) else {
+      throw fail("versus", "give either versus (one row) or versus_best_of (a list of rows)")
+    }
+    let ours = spec.rows.filter(\.isOurs).map(\.name)
+    for (key, name) in [("row", claim.row)] + claim.others.map({ ("versus", $0) }) {
+      guard ours.contains(name) else {
+        throw fail(key, "no row of ours named '\(name)'; known: \(ours.joined(separator: ", "))")
+      }
+    }
+    guard Self.metrics.contains(claim.metric) else {
+      throw fail(
+        "metric", "'\(claim.metric)' is not one of \(Self.metrics.joined(separator: ", "))")
+    }
+    if let unknown = (claim.datasets ?? []).first(where: { !spec.datasets.contains($0) }) {
+      throw fail(
+        "datasets",
+        "'\(unknown)' is not a test set of this table (\(spec.datasets.joined(separator: ", ")))")
+    }
+    guard claim.expect.above != nil || claim.expect.below != nil else {
+      throw fail("expect", "expected above:, below: or both")
+    }
   }
 }

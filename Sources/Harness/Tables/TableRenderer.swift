@@ -10,6 +10,8 @@ public struct TableRenderer {
   public var spec: TableSpec
   public var profile: String
   public var plan: RunPlan
+  /// Figures shown under the table: their titles and paths relative to the table's file.
+  public var figures: [(title: String, path: String)] = []
 
   static let datasetNames = ["market1501": "Market-1501", "dukemtmc": "DukeMTMC-reID"]
   static let metricNames = ["rank1": "R-1", "rank5": "R-5", "rank10": "R-10", "mAP": "mAP"]
@@ -24,40 +26,43 @@ public struct TableRenderer {
 
   /// The Markdown text.
   public func render() -> String {
-    var runs: [String: (PlannedRun, EvalResults?, Manifest?)] = [:]
-    for name in spec.runNames {
-      guard let run = plan[name] else { continue }
-      runs[name] = (
-        run, try? EvalResults.read(from: run.directory), try? Manifest.read(from: run.directory)
-      )
-    }
+    let results = TableResults(spec: spec, plan: plan)
+    let instances = results.instances
+    let runs = instances.map(\.run)
     var lines = ["# \(title): \(spec.title)", ""]
     if profile != "paper" {
       lines += [
         "> **Not comparable with the paper.** These numbers come from the `\(profile)` profile "
-          + "(scaled-down backbones, short training, \(dataDescription(runs.values.map(\.0))))"
+          + "(scaled-down backbones, short training, \(dataDescription(runs)))"
           + ". They check that the pipeline works end to end; the paper's values are shown for "
           + "reference. Run `make \(name) PROFILE=paper` on the real datasets to reproduce the paper.",
         "",
       ]
     }
-    let manifests = runs.values.compactMap(\.2)
-    let commits = Set(manifests.map(\.commit)).sorted()
-    let dates = runs.values.compactMap { $0.1?.finished.prefix(10) }.map(String.init).sorted()
+    let commits = Set(instances.compactMap(\.manifest?.commit)).sorted()
+    let dates = instances.compactMap { $0.eval?.finished.prefix(10) }.map(String.init).sorted()
+    let seeds = results.seeds
     lines += [
-      "- Profile: `\(profile)`; data: \(dataDescription(runs.values.map(\.0)))",
+      "- Profile: `\(profile)`; data: \(dataDescription(runs))",
+      seeds.count > 1
+        ? "- Seeds: \(seeds.map(String.init).joined(separator: ", ")), each its own training run "
+          + "(the parsing streams are pretrained once)"
+        : "- Seed: \(seeds.first.map(String.init) ?? "none")",
       "- Runs: "
         + spec.runNames.map { name in
-          runs[name].map { "`\(name)` (`\($0.0.id)`\($0.1 == nil ? ", not evaluated" : ""))" }
-            ?? "`\(name)` (not planned)"
+          runLine(name, results.runs[name] ?? [])
         }.joined(separator: ", "),
       "- Trained at commit: \(commits.isEmpty ? "none yet" : commits.joined(separator: ", "))"
         + "; evaluated: \(dates.last ?? "not yet")",
     ]
-    lines += parsingLines(runs.values.map(\.0))
+    lines += parsingLines(runs)
     lines += [
-      "- Cells: ours / paper (ours − paper), in percent. Rows without a run are results the "
-        + "paper quotes from the literature, shown as reported.",
+      seeds.count > 1
+        ? "- Cells: ours / paper (ours − paper), in percent; ours is the mean ± sample standard "
+          + "deviation over the seeds, (n=k) where only k seeds have a value. Rows without a "
+          + "run are results the paper quotes from the literature, shown as reported."
+        : "- Cells: ours / paper (ours − paper), in percent. Rows without a run are results the "
+          + "paper quotes from the literature, shown as reported.",
       "",
     ]
     var header = "| Method |"
@@ -75,12 +80,31 @@ public struct TableRenderer {
       for dataset in spec.datasets {
         for metric in spec.metrics {
           let paper = row.paper[dataset]?[metric] ?? nil
-          line += " \(cell(row, dataset: dataset, metric: metric, paper: paper, runs: runs)) |"
+          line +=
+            " \(cell(row, dataset: dataset, metric: metric, paper: paper, results: results)) |"
         }
       }
       lines.append(line)
     }
+    if !figures.isEmpty {
+      lines += [
+        "", "Figures: " + figures.map { "[\($0.title)](\($0.path))" }.joined(separator: ", "),
+      ]
+    }
+    if !spec.claims.isEmpty {
+      lines += [""] + ClaimsSection(spec: spec, results: results).lines
+    }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `name` (`id`) for one seed; `name` (seed 1 `id`, seed 2 `id`, ...) for several.
+  func runLine(_ name: String, _ instances: [TableResults.Instance]) -> String {
+    guard !instances.isEmpty else { return "`\(name)` (not planned)" }
+    let parts = instances.map { instance in
+      let seed = instances.count == 1 ? "" : "seed \(instance.run.seed) "
+      return "\(seed)`\(instance.run.id)`\(instance.eval == nil ? ", not evaluated" : "")"
+    }
+    return "`\(name)` (\(parts.joined(separator: ", ")))"
   }
 
   /// One line per parsing run the table's runs start from: its LIP validation metrics, so a
@@ -117,25 +141,26 @@ public struct TableRenderer {
   }
 
   func cell(
-    _ row: TableRow, dataset: String, metric: String, paper: Double?,
-    runs: [String: (PlannedRun, EvalResults?, Manifest?)]
+    _ row: TableRow, dataset: String, metric: String, paper: Double?, results: TableResults
   ) -> String {
     let paperText = paper.map { format($0) } ?? "–"
-    guard let runName = row.run, let readout = row.readout else {
-      return "\(paperText) (reported)"
+    guard let runName = row.run else { return "\(paperText) (reported)" }
+    let summary = SeedSummary(results.values(row, dataset: dataset, metric: metric))
+    guard let mean = summary.mean else {
+      return "\(results.missingReason(row, dataset: dataset)) / \(paperText)"
     }
-    guard let results = runs[runName]?.1, let metrics = results.datasets[dataset]?[readout]
-    else { return "not run / \(paperText)" }
-    // Evaluation re-ranks only the readout the run trains.
-    guard let chosen = row.rerank == true ? metrics.rerank : metrics.plain else {
-      return "not re-ranked / \(paperText)"
-    }
-    guard let value = chosen.value(metric) else { return "not run / \(paperText)" }
-    let ours = value * 100
-    guard let paper else { return "\(format(ours)) / –" }
-    let difference = ours - paper
-    return
-      "\(format(ours)) / \(paperText) (\(difference >= 0 ? "+" : "−")\(format(abs(difference))))"
+    let planned = results.runs[runName]?.count ?? 0
+    var ours = format(mean)
+    if let sd = summary.standardDeviation { ours += " ± \(format(sd))" }
+    if summary.count < planned { ours += " (n=\(summary.count))" }
+    guard let paper else { return "\(ours) / –" }
+    return "\(ours) / \(paperText) (\(signed(mean - paper)))"
+  }
+
+  /// x with one decimal and a sign (− for negative, as typeset).
+  func signed(_ x: Double) -> String {
+    let text = format(abs(x))
+    return (x < 0 && text != "0.0" ? "−" : "+") + text
   }
 
   func format(_ x: Double) -> String { String(format: "%.1f", x) }

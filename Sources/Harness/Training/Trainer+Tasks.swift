@@ -62,6 +62,9 @@ extension Trainer {
       items: lip.train.map(DataItem.init), augmentation: augmentation,
       seed: derivedSeed(config.seed, "augment"), mirrorLabels: true)
     let loss = PixelCrossEntropy(ignoreLabel: 255)
+    // The training curve's pixel accuracy and mean IoU: over every batch since the last
+    // logged step, from the logits the step computes anyway.
+    var window = ParsingConfusion(classes: ParsingStream.lipClasses)
     return try optimize(
       job, slabs: slabs, streams: streams, store: store, configText: configText,
       sampler: sampler, builder: builder, frozenPrefixes: [],
@@ -74,8 +77,29 @@ extension Trainer {
       loss.backward(logits: logits, cache: lossCache, logitsGradient: &gradient)
       var none: Tensor? = nil
       stream.network.backward(gradient, input: batch.images, cache: cache, into: &none, slabs)
-      return ["loss": Double(value)]
+      window.add(logits: logits, labels: labels)
+      var metrics = ["loss": Double(value)]
+      let step = batch.step + 1
+      if step % config.train.logEvery == 0 || step == config.train.iterations {
+        let curve = summedOverProcesses(window).metrics(images: 0)
+        metrics["pixel_acc"] = curve.pixelAccuracy
+        metrics["miou"] = curve.meanIoU
+        window = ParsingConfusion(classes: ParsingStream.lipClasses)
+      }
+      return metrics
     }
+  }
+
+  /// Every process's counts of the current sharded step, summed (exactly: integers), so the
+  /// logged curve does not depend on the process count.
+  static func summedOverProcesses(_ local: ParsingConfusion) -> ParsingConfusion {
+    // sumOverShards adds one block per shard: this process's counts stand in its first.
+    let zeros = [Double](repeating: 0, count: local.counts.count)
+    var blocks = local.counts.map(Double.init)
+    for _ in 1..<max(1, BatchShards.localShards) { blocks += zeros }
+    var total = ParsingConfusion(classes: local.classes)
+    total.add(counts: BatchShards.sumOverShards(blocks).map { Int($0) })
+    return total
   }
 
   /// What both tasks share: the optimizer and schedule, resuming, the metrics log, the
@@ -115,7 +139,7 @@ extension Trainer {
     let log =
       world.isPrimary
       ? try RunLog(
-        metricsURL: job.directory.appendingPathComponent("metrics.jsonl"),
+        metricsURL: job.directory.appendingPathComponent("metrics.jsonl"), label: job.label,
         totalSteps: config.train.iterations, resumedStep: start) : nil
     defer { log?.close() }
     let exchanged = gradientSpans(slabs.parameters, frozenPrefixes: frozenPrefixes)

@@ -18,6 +18,8 @@ public struct TrainingJob {
   public var dataFolder: String
   /// The final weights of the parsing run this run starts from, if any.
   public var parsingWeights: URL?
+  /// The run's label in its plan (`can-inception/seed2`), shown in the progress line.
+  public var label: String
   /// Messages for the user (resumes, warnings).
   public var log: (String) -> Void
 }

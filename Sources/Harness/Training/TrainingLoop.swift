@@ -79,7 +79,7 @@ struct TrainingLoop {
         batch.step == state.step, "TrainingLoop: batch of step \(batch.step) at step \(state.step)")
       let stepStart = Date()
       let exchanged = CommunicationMeter.tally
-      var result = try step(batch)
+      let result = try step(batch)
       stepsHere += 1
       if stepsHere > 1 {
         timing.steps += 1
@@ -90,10 +90,9 @@ struct TrainingLoop {
       }
       state.step += 1
       if let sampler = batch.samplerState { state.samplerState = try encoder.encode(sampler) }
-      if state.step % train.logEvery == 0 || state.step == train.iterations {
-        result["images"] = Double(batch.indices.count)
-        log?.record(step: state.step, metrics: result)
-      }
+      log?.step(
+        state.step, images: batch.indices.count, metrics: result,
+        logging: state.step % train.logEvery == 0 || state.step == train.iterations)
       if primary && (state.step % train.checkpointEvery == 0 || state.step == train.iterations) {
         try store.save(state, metadata: metadata())
       }

@@ -1,0 +1,56 @@
+/// A claim the paper makes about a table, as data: "row beats other by a range of points".
+///
+/// The comparison is paired by seed: for each seed, the row's value minus the other row's
+/// (or minus the best of several rows), in points, averaged over the named test sets.
+public struct ClaimSpec: Decodable, Equatable, Sendable {
+  /// The claim in short (the heading of its check).
+  public var claim: String
+  /// The paper's own words, quoted.
+  public var quote: String
+  /// The row the claim is about.
+  public var row: String
+  /// The row it is compared with; or, with `versusBestOf`, nil.
+  public var versus: String?
+  /// Rows whose best value (per seed and test set) it is compared with.
+  public var versusBestOf: [String]?
+  /// The metric compared (`rank1`, `rank5`, `rank10`, `mAP`).
+  public var metric: String
+  /// Test sets averaged over (default: every test set of the table).
+  public var datasets: [String]?
+  /// The range the difference must lie in for the claim to hold.
+  public var expect: ClaimRange
+
+  enum CodingKeys: String, CodingKey {
+    case claim, quote, row, versus, metric, datasets, expect
+    case versusBestOf = "versus_best_of"
+  }
+
+  /// The rows compared with `row`.
+  public var others: [String] { versus.map { [$0] } ?? versusBestOf ?? [] }
+}
+
+/// An open range of differences in points: above `above` and below `below` (either may be
+/// absent, not both).
+public struct ClaimRange: Decodable, Equatable, Sendable {
+  public var above: Double?
+  public var below: Double?
+
+  /// Whether `x` lies in the range.
+  public func contains(_ x: Double) -> Bool {
+    (above.map { x > $0 } ?? true) && (below.map { x < $0 } ?? true)
+  }
+
+  /// The range as text: "> 0", "< 1.4", "between 0 and 1.4".
+  public var description: String {
+    switch (above, below) {
+    case (let a?, let b?): return "between \(Self.format(a)) and \(Self.format(b))"
+    case (let a?, nil): return "> \(Self.format(a))"
+    case (nil, let b?): return "< \(Self.format(b))"
+    case (nil, nil): return "any"
+    }
+  }
+
+  static func format(_ x: Double) -> String {
+    x == x.rounded() ? String(Int(x)) : "\(x)"
+  }
+}

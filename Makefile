@@ -12,7 +12,8 @@ export DATA_ROOT
 # System libraries: pkg-config names, and the Debian packages that provide them.
 PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg ompi-c
 APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools \
-	libopenmpi-dev openmpi-bin slurm-wlm slurm-client slurmctld slurmd munge libdnnl-dev
+	libopenmpi-dev openmpi-bin slurm-wlm slurm-client slurmctld slurmd munge libdnnl-dev \
+	libxml2-utils
 
 .PHONY: all deps check-deps build test test-cluster bench bench-scale bench-compare lint format clean \
 	table1 table2 table3 tables check-tables
@@ -27,14 +28,15 @@ deps:
 	$$sudo apt-get update -qq && \
 	$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES)
 
-## check-deps: run `deps` only when a library, h5dump or oneDNN (reid-bench's reference
-## convolution; no pkg-config file) is missing.
+## check-deps: run `deps` only when a library, h5dump, xmllint (the figure tests' SVG check)
+## or oneDNN (reid-bench's reference convolution; no pkg-config file) is missing.
 check-deps:
 	@missing=; \
 	for p in $(PKG_CONFIG_NAMES); do \
 	  command -v pkg-config >/dev/null 2>&1 && pkg-config --exists $$p || missing="$$missing $$p"; \
 	done; \
 	command -v h5dump >/dev/null 2>&1 || missing="$$missing h5dump"; \
+	command -v xmllint >/dev/null 2>&1 || missing="$$missing xmllint"; \
 	[ -f /usr/include/oneapi/dnnl/dnnl.h ] || missing="$$missing oneDNN"; \
 	if [ -n "$$missing" ]; then echo "Missing:$$missing; installing with make deps"; $(MAKE) deps; fi
 
@@ -94,12 +96,22 @@ table1 table2 table3: build
 
 tables: table1 table2 table3
 
-## check-tables: the committed tables equal what the committed results render.
+## check-tables: the committed tables (with their claims sections) equal what the committed
+## results render, and the committed CMC and training-curve figures equal what they draw.
 check-tables: build
 	@for t in table1 table2 table3; do \
 	  $(REID) table $$t --profile ci --from-cache --results Results --output - \
 	    | diff -u Results/$$t.md - || { echo "Results/$$t.md is stale: run make $$t" >&2; exit 1; }; \
 	done; echo "committed tables match the committed results"
+	@drawn=$$(mktemp -d); trap 'rm -rf "$$drawn"' EXIT; \
+	for t in table1 table2 table3; do \
+	  $(REID) figures $$t --profile ci --results Results --kinds cmc,training --output "$$drawn" \
+	    2>/dev/null || exit 1; \
+	done; \
+	for f in $$(cd "$$drawn" && find . -name '*.svg' | sort); do \
+	  cmp -s "$$drawn/$$f" "Results/figures/$$f" \
+	    || { echo "Results/figures/$${f#./} is stale: run make tables" >&2; exit 1; }; \
+	done; echo "committed figures match the committed results"
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests

@@ -60,6 +60,9 @@ let package = Package(
       name: "ImageIO", dependencies: ["TensorCore", "CPNG", "CTurboJPEG"],
       swiftSettings: numericFlags),
 
+    // MARK: - Figures: SVG line plots and PNG compositions (rank lists, heat maps, parsing)
+    .target(name: "Figures", dependencies: ["ImageIO"], swiftSettings: numericFlags),
+
     // MARK: - Data
     .target(
       name: "ReIDData", dependencies: ["TensorCore", "ImageIO"], swiftSettings: numericFlags),
@@ -69,7 +72,7 @@ let package = Package(
       name: "Harness",
       dependencies: [
         "TensorCore", "Kernels", "Layers", "Losses", "Optim", "Checkpoint", "Models", "ImageIO",
-        "ReIDData", "ReIDEval",
+        "ReIDData", "ReIDEval", "Figures",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
@@ -114,11 +117,12 @@ let package = Package(
     .testTarget(name: "OptimTests", dependencies: ["Optim", "_TestSupport"]),
     .testTarget(name: "CheckpointTests", dependencies: ["Checkpoint", "_TestSupport"]),
     .testTarget(name: "HarnessTests", dependencies: ["Harness", "Models", "_TestSupport"]),
-    .testTarget(name: "EndToEndTests", dependencies: ["reid"]),
+    .testTarget(name: "EndToEndTests", dependencies: ["reid", "ImageIO", "_TestSupport"]),
     .testTarget(
       name: "ModelsTests", dependencies: ["Models", "Layers", "Checkpoint", "_TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "_TestSupport"]),
+    .testTarget(name: "FiguresTests", dependencies: ["Figures", "ImageIO"]),
     .testTarget(name: "ReIDDataTests", dependencies: ["ReIDData", "ImageIO", "_TestSupport"]),
     .testTarget(
       name: "ReIDEvalTests", dependencies: ["ReIDEval", "Checkpoint", "_TestSupport"],

@@ -9,6 +9,6 @@ struct ReID: ParsableCommand {
     subcommands: [
       InfoCommand.self, InspectModelCommand.self, ForwardCommand.self, SynthCommand.self,
       DataCommand.self, RunCommand.self, InspectCommand.self, EvalCommand.self, TableCommand.self,
-      RunsCommand.self, PlanCommand.self, SubmitCommand.self,
+      RunsCommand.self, PlanCommand.self, SubmitCommand.self, FiguresCommand.self,
     ])
 }

@@ -18,6 +18,9 @@ struct TableCommand: ParsableCommand {
   @Option(help: "Write the Markdown here instead of <results>/<name>.md ('-': standard output).")
   var output: String?
 
+  @Flag(help: "Do not draw the figures (drawn beside the table, in figures/, by default).")
+  var noFigures = false
+
   @OptionGroup var options: RegistryOptions
 
   func run() throws {
@@ -33,14 +36,23 @@ struct TableCommand: ParsableCommand {
       // The other processes of an MPI launch helped train; rank 0 writes the table.
       guard Processes.world.isPrimary else { return }
     }
-    let text = TableRenderer(name: name, spec: spec, profile: options.profile, plan: plan).render()
+    var renderer = TableRenderer(name: name, spec: spec, profile: options.profile, plan: plan)
+    renderer.figures = FigureCatalog.table(name, spec: spec, plan: plan)
+    let text = renderer.render()
     let destination = output ?? options.resultsURL.appendingPathComponent("\(name).md").path
     if destination == "-" {
       print(text, terminator: "")
-    } else {
-      try Self.write(text, to: destination)
-      FileHandle.standardError.write(Data("wrote \(destination)\n".utf8))
+      return
     }
+    try Self.write(text, to: destination)
+    FileHandle.standardError.write(Data("wrote \(destination)\n".utf8))
+    guard !noFigures else { return }
+    // Beside the table, where its links point.
+    let folder = URL(fileURLWithPath: destination).deletingLastPathComponent()
+      .appendingPathComponent("figures")
+    try FiguresCommand.draw(
+      renderer.figures,
+      with: FigureWriter(plan: plan, table: (name, spec), folder: folder))
   }
 
   /// A table file that cannot be written.

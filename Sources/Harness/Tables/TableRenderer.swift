@@ -10,8 +10,9 @@ public struct TableRenderer {
   public var spec: TableSpec
   public var profile: String
   public var plan: RunPlan
-  /// Figures shown under the table: their titles and paths relative to the table's file.
-  public var figures: [(title: String, path: String)] = []
+  /// Figures shown under the table (`FigureCatalog.table`), linked as `figures/<path>`
+  /// relative to the table's file.
+  public var figures: [FigureSpec] = []
 
   static let datasetNames = ["market1501": "Market-1501", "dukemtmc": "DukeMTMC-reID"]
   static let metricNames = ["rank1": "R-1", "rank5": "R-5", "rank10": "R-10", "mAP": "mAP"]
@@ -86,13 +87,11 @@ public struct TableRenderer {
       }
       lines.append(line)
     }
-    if !figures.isEmpty {
-      lines += [
-        "", "Figures: " + figures.map { "[\($0.title)](\($0.path))" }.joined(separator: ", "),
-      ]
-    }
     if !spec.claims.isEmpty {
       lines += [""] + ClaimsSection(spec: spec, results: results).lines
+    }
+    if !figures.isEmpty {
+      lines += [""] + FiguresSection(figures: figures, seeds: seeds).lines
     }
     return lines.joined(separator: "\n") + "\n"
   }
@@ -124,7 +123,10 @@ public struct TableRenderer {
     }
   }
 
-  var title: String {
+  var title: String { Self.title(of: name) }
+
+  /// "Table 1" for `table1`; other names as they are.
+  static func title(of name: String) -> String {
     name.hasPrefix("table") ? "Table \(name.dropFirst(5))" : name
   }
 

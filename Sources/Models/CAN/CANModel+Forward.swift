@@ -23,6 +23,10 @@ extension CANModel {
     var rawFusedFrom: [Int]
     var rawFusedCaches: [GlobalMaxPoolCache]
     var output: Output
+
+    /// The pixel-level attention of each part, (N, h, w, C) each, in part order (empty
+    /// without pixel attention): what figures of the attention show.
+    public var pixelAttention: [Tensor] { attentionMaps }
   }
 
   /// x: (N, H, W, 3) -> every map and readout. In training mode BN layers use batch

@@ -26,9 +26,11 @@ enum CMCFigure {
   /// Every readout of a run's seeds on `dataset` (and the re-ranked trained readout).
   static func run(_ name: String, runs: [PlannedRun], dataset: String) -> LinePlot? {
     let evals = runs.compactMap { try? EvalResults.read(from: $0.directory) }
-    let readouts = Set(evals.flatMap { $0.datasets[dataset]?.keys ?? [:].keys }).sorted()
+    var readouts = Set(evals.flatMap { $0.datasets[dataset]?.keys ?? [:].keys })
+    // A CAN model's baseline readout is its S6: one line for both.
+    if readouts.contains("s6") { readouts.remove("baseline") }
     var series: [LinePlot.Series] = []
-    for readout in readouts {
+    for readout in readouts.sorted() {
       let byRun = evals.compactMap { $0.datasets[dataset]?[readout] }
       if let s = self.series(readout, curves: byRun.compactMap { $0.plain.cmc?.percent }) {
         series.append(s)

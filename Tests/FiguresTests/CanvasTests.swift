@@ -4,23 +4,7 @@ import ImageIO
 import XCTest
 
 /// PNG composition: pasting, borders, heat map overlays, color maps, written files.
-final class CanvasTests: XCTestCase {
-  var directory = ""
-
-  override func setUpWithError() throws {
-    directory = NSTemporaryDirectory() + "figures-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-  }
-
-  override func tearDownWithError() throws {
-    try? FileManager.default.removeItem(atPath: directory)
-  }
-
-  func color(_ image: RGBImage, _ x: Int, _ y: Int) -> RGBColor {
-    let (r, g, b) = image[x, y]
-    return RGBColor(red: r, green: g, blue: b)
-  }
-
+final class CanvasTests: FigureTestCase {
   func testWrittenPNGDecodesToTheCanvas() throws {
     var canvas = Canvas(width: 37, height: 23, background: RGBColor(red: 10, green: 20, blue: 30))
     canvas.fill(PixelRect(x: 5, y: 6, width: 4, height: 3), color: .red)

@@ -4,23 +4,7 @@ import ImageIO
 import XCTest
 
 /// Rank-list grids: layout, the query gap, borders and overlays, the written PNG.
-final class ImageGridTests: XCTestCase {
-  var directory = ""
-
-  override func setUpWithError() throws {
-    directory = NSTemporaryDirectory() + "figures-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-  }
-
-  override func tearDownWithError() throws {
-    try? FileManager.default.removeItem(atPath: directory)
-  }
-
-  func color(_ image: RGBImage, _ x: Int, _ y: Int) -> RGBColor {
-    let (r, g, b) = image[x, y]
-    return RGBColor(red: r, green: g, blue: b)
-  }
-
+final class ImageGridTests: FigureTestCase {
   /// A query and four gallery matches per row (2 rows), matches outlined green or red.
   func rankList() throws -> ImageGrid {
     var grid = ImageGrid(cellWidth: 16, cellHeight: 32, padding: 2, background: .white)

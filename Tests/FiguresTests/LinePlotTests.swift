@@ -7,18 +7,7 @@ import XCTest
 #endif
 
 /// SVG line plots: well-formed output, exact data, the pixel map, nice ticks, skipped values.
-final class LinePlotTests: XCTestCase {
-  var directory = ""
-
-  override func setUpWithError() throws {
-    directory = NSTemporaryDirectory() + "figures-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-  }
-
-  override func tearDownWithError() throws {
-    try? FileManager.default.removeItem(atPath: directory)
-  }
-
+final class LinePlotTests: FigureTestCase {
   /// Three series: one with a mean ± sd band, one dashed with markers, names needing escapes.
   func threeSeriesPlot() -> LinePlot {
     let steps = (0..<12).map { Double($0) * 0.1 }

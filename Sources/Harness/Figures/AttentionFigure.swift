@@ -14,11 +14,9 @@ enum AttentionFigure {
   /// Images shown.
   static let images = 4
 
-  static func write(_ run: PlannedRun, to url: URL) throws -> FigureWriter.Outcome {
+  /// Draws the figure of `run` (its trained `weights`) to `url`.
+  static func write(_ run: PlannedRun, weights: URL, to url: URL) throws -> FigureWriter.Outcome {
     let config = run.run.config
-    guard let weights = FigureInputs.weights(run) else {
-      return .skipped("\(Trainer.weightsURL(run.directory).path) is not here")
-    }
     guard let datasetName = config.eval.datasets.first,
       let kind = try ReIDDatasetKind.named([datasetName], keyPath: "eval.datasets").first
     else { return .skipped("no test set") }

@@ -29,12 +29,6 @@ enum FigureInputs {
     path.lowercased().hasSuffix(".png") ? try PNG.readRGB(path) : try JPEG.read(path)
   }
 
-  /// The trained weights of `run`, or why the figure cannot be drawn here.
-  static func weights(_ run: PlannedRun) -> URL? {
-    let url = Trainer.weightsURL(run.directory)
-    return FileManager.default.fileExists(atPath: url.path) ? url : nil
-  }
-
   /// The evaluation batch (resized, normalized, no augmentation) of `items`.
   static func batch(_ items: [DataItem], config: ExperimentConfig) throws -> Batch {
     let builder = BatchBuilder(

@@ -59,12 +59,15 @@ public struct FigureWriter {
     case .ranks:
       guard let run = runs.first else { return .skipped("not planned") }
       return try RankListFigure.write(run, dataset: figure.dataset ?? "", to: url)
-    case .attention:
+    case .attention, .parsing:
       guard let run = runs.first else { return .skipped("not planned") }
-      return try AttentionFigure.write(run, to: url)
-    case .parsing:
-      guard let run = runs.first else { return .skipped("not planned") }
-      return try ParsingFigure.write(run, to: url)
+      let weights = Trainer.weightsURL(run.directory)
+      guard FileManager.default.fileExists(atPath: weights.path) else {
+        return .skipped("\(weights.path) is not here")
+      }
+      return figure.kind == .attention
+        ? try AttentionFigure.write(run, weights: weights, to: url)
+        : try ParsingFigure.write(run, weights: weights, to: url)
     }
     return .written
   }

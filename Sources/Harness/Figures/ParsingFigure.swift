@@ -12,11 +12,9 @@ enum ParsingFigure {
   /// Images shown.
   static let images = 6
 
-  static func write(_ run: PlannedRun, to url: URL) throws -> FigureWriter.Outcome {
+  /// Draws the figure of `run` (its trained `weights`) to `url`.
+  static func write(_ run: PlannedRun, weights: URL, to url: URL) throws -> FigureWriter.Outcome {
     let config = run.run.config
-    guard let weights = FigureInputs.weights(run) else {
-      return .skipped("\(Trainer.weightsURL(run.directory).path) is not here")
-    }
     let lip = try LIPDataset.load(dataRoot: run.dataFolder)
     let picks = FigureInputs.evenlySpaced(images, of: lip.val.count).map { lip.val[$0] }
     guard !picks.isEmpty else { return .skipped("no LIP validation images") }

@@ -106,11 +106,15 @@ check-tables: build
 	@drawn=$$(mktemp -d); trap 'rm -rf "$$drawn"' EXIT; \
 	for t in table1 table2 table3; do \
 	  $(REID) figures $$t --profile ci --results Results --kinds cmc,training --output "$$drawn" \
-	    2>/dev/null || exit 1; \
+	    2>"$$drawn/log" || { cat "$$drawn/log" >&2; exit 1; }; \
 	done; \
 	for f in $$(cd "$$drawn" && find . -name '*.svg' | sort); do \
 	  cmp -s "$$drawn/$$f" "Results/figures/$$f" \
 	    || { echo "Results/figures/$${f#./} is stale: run make tables" >&2; exit 1; }; \
+	done; \
+	for f in $$(cd Results/figures && find . -name '*.svg' | sort); do \
+	  [ -f "$$drawn/$$f" ] \
+	    || { echo "Results/figures/$${f#./} is drawn by no table: remove it" >&2; exit 1; }; \
 	done; echo "committed figures match the committed results"
 
 lint:

@@ -57,7 +57,7 @@ slurm_tests() {
   "$REID" submit baseline-densenet "${long[@]}" --results "$WORK/requeued" \
     >"$WORK/submit3.log" 2>&1
   local job
-  job=$(sed -n 's/^baseline-densenet: submitted job \([0-9]*\).*/\1/p' "$WORK/submit3.log")
+  job=$(sed -n 's|^baseline-densenet/seed1: submitted job \([0-9]*\).*|\1|p' "$WORK/submit3.log")
   local waited=0
   until ls "$WORK"/requeued/runs/*/checkpoints/step-000040.h5 >/dev/null 2>&1 \
     || [ $waited -ge 600 ]; do
@@ -93,7 +93,7 @@ slurm_tests() {
     >"$WORK/stale.log" 2>&1
   check "a stale job record is named and replaced" \
     bash -c "grep -q 'recorded job 999999 is stale (unknown to Slurm' '$WORK/stale.log' \
-      && grep -q 'can-inception: submitted job' '$WORK/stale.log'"
+      && grep -q 'can-inception/seed1: submitted job' '$WORK/stale.log'"
   wait_for_queue >/dev/null
 
   # Bad input.

@@ -45,15 +45,35 @@ struct FiguresCommand: ParsableCommand {
     try Self.draw(figures.filter { kinds.contains($0.kind) }, with: writer)
   }
 
-  /// Draws `figures`, one line on standard error each: written, or skipped and why.
+  /// Draws `figures`, one line on standard error each: written, skipped and why, or failed
+  /// and why (a corrupt image or weights file); the others are drawn all the same.
+  ///
+  /// - Throws: `FigureFailures` after the last figure when any failed.
   static func draw(_ figures: [FigureSpec], with writer: FigureWriter) throws {
+    var failed: [String] = []
     for figure in figures {
       let path = writer.folder.appendingPathComponent(figure.path).path
-      switch try writer.write(figure) {
-      case .written: FileHandle.standardError.write(Data("wrote \(path)\n".utf8))
-      case .skipped(let reason):
-        FileHandle.standardError.write(Data("skipped \(path): \(reason)\n".utf8))
+      let line: String
+      do {
+        switch try writer.write(figure) {
+        case .written: line = "wrote \(path)"
+        case .skipped(let reason): line = "skipped \(path): \(reason)"
+        }
+      } catch {
+        line = "failed \(path): \(error)"
+        failed.append(figure.path)
       }
+      FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+    guard failed.isEmpty else { throw FigureFailures(paths: failed) }
+  }
+
+  /// Figures that could not be drawn (each said why as it failed).
+  struct FigureFailures: Error, CustomStringConvertible {
+    var paths: [String]
+    var description: String {
+      "\(paths.count) figure\(paths.count == 1 ? "" : "s") could not be drawn: "
+        + paths.joined(separator: ", ")
     }
   }
 

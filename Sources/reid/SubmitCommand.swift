@@ -34,7 +34,7 @@ struct SubmitCommand: ParsableCommand {
 
   func run() throws {
     let registry = try options.checkedRegistry()
-    let isTable = (try? registry.table(target)) != nil
+    let isTable = registry.tableNames.contains(target)
     let names = isTable ? try registry.table(target).runNames : [target]
     let plan = try options.runner().plan(names)
     var slurm = try SlurmOptions.load(experiments: absolute(options.experiments))

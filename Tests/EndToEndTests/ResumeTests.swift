@@ -52,4 +52,47 @@ final class ResumeTests: XCTestCase {
     XCTAssertTrue(resumed.errors.contains("resuming from"), resumed.errors)
     XCTAssertEqual(try finalDigest(killed), try finalDigest(straight))
   }
+
+  /// metrics.jsonl of the only run under `results`, without throughput (which varies).
+  func metrics(_ results: URL) throws -> String {
+    let runs = try FileManager.default.contentsOfDirectory(
+      at: results.appendingPathComponent("runs"), includingPropertiesForKeys: nil)
+    let run = try XCTUnwrap(runs.first)
+    return try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+      .replacingOccurrences(of: #""img_per_s":[0-9.e+-]*,"#, with: "", options: .regularExpression)
+  }
+
+  func testAParsingRunResumedBetweenLoggingStepsLogsTheSameCurve() throws {
+    // Logged at 4 and 8, checkpointed at 3 and 6: a resume from step 3 must log at step 4 the
+    // pixel accuracy of batches 1-4, as the uninterrupted run does.
+    let arguments = [
+      "run", "parsing-inception", "--profile", "smoke", "--set", "train.iterations=8", "--set",
+      "train.log_every=4", "--set", "train.checkpoint_every=3", "--set",
+      "train.keep_checkpoints=5",
+    ]
+    let straight = ReidProcess.temporaryFolder(self, "parsing-straight")
+    let full = try ReidProcess.run(arguments + ["--results", straight.path])
+    XCTAssertEqual(full.status, 0, full.errors)
+    let expected = try metrics(straight)
+    XCTAssertEqual(expected.split(separator: "\n").count, 2)
+    XCTAssertTrue(expected.contains("\"pixel_acc\":"), expected)
+
+    let resumed = ReidProcess.temporaryFolder(self, "parsing-resumed")
+    XCTAssertEqual(try ReidProcess.run(arguments + ["--results", resumed.path]).status, 0)
+    let run = try XCTUnwrap(
+      try FileManager.default.contentsOfDirectory(
+        at: resumed.appendingPathComponent("runs"), includingPropertiesForKeys: nil
+      ).first)
+    // As if it had died after step 3's checkpoint.
+    for name in [
+      "checkpoints/step-000006.h5", "checkpoints/step-000008.h5", "weights.h5", "manifest.json",
+      "eval.json",
+    ] {
+      try FileManager.default.removeItem(at: run.appendingPathComponent(name))
+    }
+    let again = try ReidProcess.run(arguments + ["--results", resumed.path])
+    XCTAssertEqual(again.status, 0, again.errors)
+    XCTAssertTrue(again.errors.contains("resuming from step-000003"), again.errors)
+    XCTAssertEqual(try metrics(resumed), expected)
+  }
 }

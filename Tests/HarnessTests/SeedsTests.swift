@@ -30,8 +30,19 @@ final class SeedsTests: XCTestCase {
     let unseeded = try plan(["can-inception"], seeds: nil)
     XCTAssertEqual(unseeded.runs.map(\.label), ["parsing-inception", "can-inception"])
     XCTAssertEqual(unseeded["can-inception"]?.id, seeded["can-inception/seed1"]?.id)
-    // One seed: labelled by name alone.
-    XCTAssertEqual(try plan(["can-inception"], seeds: [7]).runs.map(\.label).last, "can-inception")
+    // A seed from a list is in the label even alone; listed seeds are planned in order.
+    XCTAssertEqual(
+      try plan(["can-inception"], seeds: [7]).runs.map(\.label).last, "can-inception/seed7")
+    XCTAssertEqual(
+      try plan(["can-inception"], seeds: [3, 1]).instances(of: "can-inception").map(\.seed),
+      [1, 3])
+    // `--set seed=2` trains the run of `--seeds 2`: the parsing run keeps its own seed.
+    let overridden = try RunPlan.make(
+      ["can-inception"], profile: "smoke", overrides: ["seed=2"], seeds: nil,
+      registry: registry, dataRoot: DataRoot(base: "/nonexistent"),
+      results: URL(fileURLWithPath: "/nonexistent-results"), requireData: false, log: { _ in })
+    XCTAssertEqual(overridden["parsing-inception"]?.id, seeded["parsing-inception"]?.id)
+    XCTAssertEqual(overridden["can-inception"]?.id, seeded["can-inception/seed2"]?.id)
   }
 
   func testSeedListsFromTheCommandLineAndTheirErrors() throws {

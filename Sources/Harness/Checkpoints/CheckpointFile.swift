@@ -11,6 +11,7 @@ import TensorCore
 /// /optimizer/<name>/<slot>   float32, the parameter's shape
 /// /rng/<stream>              int64 (4): xoshiro256** state words, as bit patterns
 /// /sampler                   string: the sampler's JSON state
+/// /log_window                int64: counts kept between logging steps (when any)
 /// root attributes            format_version, run_id, step, optimizer_steps, seed, config,
 ///                            blas_core, blas_threads, complete
 /// ```
@@ -35,6 +36,9 @@ enum CheckpointFile {
         try file.write(words.map { Int64(bitPattern: $0) }, shape: [4], to: "rng/\(name)")
       }
       try file.write([String(decoding: state.samplerState, as: UTF8.self)], to: "sampler")
+      if !state.logWindow.isEmpty {
+        try file.write(state.logWindow, shape: [state.logWindow.count], to: "log_window")
+      }
       try file.setAttribute("format_version", Int64(metadata.formatVersion))
       try file.setAttribute("run_id", metadata.runID)
       try file.setAttribute("step", Int64(metadata.step))
@@ -128,12 +132,16 @@ enum CheckpointFile {
       streams[member.name] = words.map { UInt64(bitPattern: $0) }
     }
     let sampler = try file.readStrings("sampler").first ?? ""
+    // Absent from checkpoints of logging steps and of runs from before 2026-12-07.
+    let logWindow =
+      try file.exists("log_window") ? try file.read("log_window", as: Int64.self).values : []
     let seed = UInt64(bitPattern: try file.attribute("seed", as: Int64.self))
     let optimizerSteps = Int(try file.attribute("optimizer_steps", as: Int64.self))
 
     for (target, values) in tensors { _ = target.update(fromContentsOf: values) }
     state.streams = RandomStreams(seed: seed, states: streams)
     state.samplerState = Data(sampler.utf8)
+    state.logWindow = logWindow
     state.optimizer.stepCount = optimizerSteps
     state.step = metadata.step
     return metadata

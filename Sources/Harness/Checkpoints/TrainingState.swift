@@ -18,6 +18,10 @@ public final class TrainingState {
   public var samplerState: Data
   /// Completed training steps.
   public var step: Int
+  /// Counts a task accumulates between logging steps (a parsing run's confusion matrix of
+  /// the batches since the last logged step), empty at a logging step: checkpointed, so a
+  /// resumed run logs what an uninterrupted one does.
+  public var logWindow: [Int64] = []
 
   /// A state over the given model and optimizer, at step 0.
   public init(

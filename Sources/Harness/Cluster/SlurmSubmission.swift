@@ -95,11 +95,11 @@ public struct SlurmSubmission {
     }.joined(separator: "\n")
   }
 
-  /// The `reid` arguments shared by every job.
+  /// The `reid` arguments shared by every job (each run's job adds its seed, the table's job
+  /// the seeds asked for).
   var commonArguments: [String] {
     ["--profile", profile, "--results", results.path, "--experiments", experiments.path]
       + overrides.flatMap { ["--set", $0] }
-      + (requestedSeeds.map { ["--seeds", $0.map(String.init).joined(separator: ",")] } ?? [])
   }
 
   func header(name: String, log: URL, requeue: Bool, tasks: Int) -> [String] {
@@ -157,8 +157,10 @@ public struct SlurmSubmission {
   }
 
   func tableScript(_ table: String) -> String {
-    let command = ([executable, "table", table] + commonArguments).map(Self.quoted).joined(
-      separator: " ")
+    let seeds = requestedSeeds.map { ["--seeds", $0.map(String.init).joined(separator: ",")] }
+    let command = ([executable, "table", table] + commonArguments + (seeds ?? [])).map(
+      Self.quoted
+    ).joined(separator: " ")
     return
       (header(
         name: table, log: folder.appendingPathComponent("\(table)-\(profile).log"),

@@ -10,15 +10,15 @@ enum CMCFigure {
     -> LinePlot?
   {
     let results = TableResults(spec: spec, plan: plan)
-    let series = spec.rows.filter(\.isOurs).compactMap { row in
-      self.series(
-        row.name,
-        curves: results.cmc(row, dataset: dataset).sorted { $0.key < $1.key }.map(\.value))
+    let rows = spec.rows.filter(\.isOurs).map { row in
+      (row.name, results.cmc(row, dataset: dataset).sorted { $0.key < $1.key }.map(\.value))
     }
-    let seeds = results.seeds.count
+    let series = rows.compactMap { self.series($0.0, curves: $0.1) }
+    // The seeds behind the curves, not those planned (some may not be evaluated yet).
+    let seeds = rows.map(\.1.count).max() ?? 0
     return plot(
-      title:
-        "\(TableRenderer.title(of: name)): CMC on \(TableRenderer.datasetNames[dataset] ?? dataset)"
+      title: "\(TableRenderer.title(of: name)): CMC on "
+        + "\(TableRenderer.datasetNames[dataset] ?? dataset)"
         + (seeds > 1 ? " (mean of \(seeds) seeds, band ± sd)" : ""),
       series: series)
   }
@@ -32,11 +32,11 @@ enum CMCFigure {
     var series: [LinePlot.Series] = []
     for readout in readouts.sorted() {
       let byRun = evals.compactMap { $0.datasets[dataset]?[readout] }
-      if let s = self.series(readout, curves: byRun.compactMap { $0.plain.cmc?.percent }) {
+      if let s = self.series(readout, curves: byRun.compactMap { $0.plain.cmc.map(percent) }) {
         series.append(s)
       }
       if let s = self.series(
-        "\(readout) + re-ranking", curves: byRun.compactMap { $0.rerank?.cmc?.percent })
+        "\(readout) + re-ranking", curves: byRun.compactMap { $0.rerank?.cmc.map(percent) })
       {
         series.append(s)
       }
@@ -67,6 +67,9 @@ enum CMCFigure {
       band: curves.count > 1 ? band : nil, markers: length <= 20)
   }
 
+  /// Fractions as percentages.
+  static func percent(_ fractions: [Double]) -> [Double] { fractions.map { $0 * 100 } }
+
   static func plot(title: String, series: [LinePlot.Series]) -> LinePlot? {
     guard !series.isEmpty else { return nil }
     let ranks = Double(series.map(\.points.count).max() ?? 1)
@@ -74,9 +77,4 @@ enum CMCFigure {
       title: title, xLabel: "rank", yLabel: "matching rate (%)", series: series,
       xRange: 1...max(2, ranks), yRange: 0...100)
   }
-}
-
-extension Array where Element == Double {
-  /// Fractions as percentages.
-  var percent: [Double] { map { $0 * 100 } }
 }

@@ -14,6 +14,7 @@ public struct FigureWriter {
     case skipped(String)
   }
 
+  /// The runs the figures are drawn from.
   public var plan: RunPlan
   /// The table whose rows the CMC figures show (nil: a run's readouts).
   public var table: (name: String, spec: TableSpec)?

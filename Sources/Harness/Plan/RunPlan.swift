@@ -3,7 +3,7 @@ import Foundation
 /// One run of a plan: resolved, identified, located.
 public struct PlannedRun {
   /// The run's name in the plan, unique within it: the registry name, followed by
-  /// `/seed<N>` when the run is one of several seeds (`can-inception/seed2`).
+  /// `/seed<N>` when the seed comes from a seed list (`can-inception/seed2`).
   public var label: String
   /// Whether its seed comes from the plan's seed list (`seed=N` after the overrides).
   public var isSeeded: Bool
@@ -72,8 +72,9 @@ public struct RunPlan {
   ///
   /// - Parameters:
   ///   - seeds: when set, every re-ID run of `names` is planned once per seed (`seed=N` after
-  ///     the overrides, labelled `name/seedN`); the parsing runs they start from are planned
-  ///     once, with their configured seed.
+  ///     the overrides, labelled `name/seedN`), in ascending order; the parsing runs they
+  ///     start from are planned once, with their configured seed (a `seed=` override does not
+  ///     reach them either).
   ///   - dataRoot: where datasets are (synthetic ones are generated when absent).
   ///   - results: the results folder (`Results`).
   public static func make(
@@ -84,8 +85,11 @@ public struct RunPlan {
     var planned: [String: PlannedRun] = [:]
     var order: [String] = []
     var fingerprints: [String: String] = [:]
+    // A run's seed is its own: the parsing runs it starts from keep theirs, whether the seed
+    // comes from the seed list or from `--set seed=N`.
+    let dependencyOverrides = overrides.filter { !$0.hasPrefix("seed=") }
     func visit(_ name: String, seed: UInt64?, _ stack: [String]) throws {
-      let label = seed.map { (seeds?.count ?? 0) > 1 ? "\(name)/seed\($0)" : name } ?? name
+      let label = seed.map { "\(name)/seed\($0)" } ?? name
       if planned[label] != nil { return }
       guard !stack.contains(name) else {
         throw ConfigError(
@@ -93,15 +97,18 @@ public struct RunPlan {
           message: "dependency cycle: \((stack + [name]).joined(separator: " -> "))")
       }
       let run = try registry.resolve(
-        run: name, profile: profile, overrides: overrides + (seed.map { ["seed=\($0)"] } ?? []))
+        run: name, profile: profile,
+        overrides: (stack.isEmpty ? overrides : dependencyOverrides)
+          + (seed.map { ["seed=\($0)"] } ?? []))
       // Only re-ID runs start from a parsing run (an override of init.parsing_run reaches
       // the parsing run itself too, where it means nothing).
       let dependencies =
         run.config.train.task == "reid"
         ? run.config.initialization.parsingRun.map { [$0] } ?? [] : []
       for dependency in dependencies {
-        let task = try registry.resolve(run: dependency, profile: profile, overrides: overrides)
-          .config.train.task
+        let task = try registry.resolve(
+          run: dependency, profile: profile, overrides: dependencyOverrides
+        ).config.train.task
         guard task == "parsing" else {
           let origin = run.tree.origin(at: ["init", "parsing_run"])
           throw ConfigError(
@@ -139,7 +146,7 @@ public struct RunPlan {
       let task = try registry.resolve(run: name, profile: profile, overrides: overrides).config
         .train.task
       if let seeds, task == "reid" {
-        for seed in seeds { try visit(name, seed: seed, []) }
+        for seed in seeds.sorted() { try visit(name, seed: seed, []) }
       } else {
         try visit(name, seed: nil, [])
       }

@@ -28,29 +28,3 @@ public struct ClaimSpec: Decodable, Equatable, Sendable {
   /// The rows compared with `row`.
   public var others: [String] { versus.map { [$0] } ?? versusBestOf ?? [] }
 }
-
-/// An open range of differences in points: above `above` and below `below` (either may be
-/// absent, not both).
-public struct ClaimRange: Decodable, Equatable, Sendable {
-  public var above: Double?
-  public var below: Double?
-
-  /// Whether `x` lies in the range.
-  public func contains(_ x: Double) -> Bool {
-    (above.map { x > $0 } ?? true) && (below.map { x < $0 } ?? true)
-  }
-
-  /// The range as text: "> 0", "< 1.4", "between 0 and 1.4".
-  public var description: String {
-    switch (above, below) {
-    case (let a?, let b?): return "between \(Self.format(a)) and \(Self.format(b))"
-    case (let a?, nil): return "> \(Self.format(a))"
-    case (nil, let b?): return "< \(Self.format(b))"
-    case (nil, nil): return "any"
-    }
-  }
-
-  static func format(_ x: Double) -> String {
-    x == x.rounded() ? String(Int(x)) : "\(x)"
-  }
-}

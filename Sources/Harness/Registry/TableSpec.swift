@@ -143,8 +143,9 @@ extension Registry {
       ConfigError(
         file: origin.file, line: origin.line, keyPath: "claims.\(index).\(key)", message: message)
     }
-    guard (claim.versus == nil) != (claim.versusBestOf == nil) else {
-      throw fail("versus", "give either versus (one row) or versus_best_of (a list of rows)")
+    guard (claim.versus == nil) != (claim.versusBestOf == nil), !claim.others.isEmpty else {
+      throw fail(
+        "versus", "give either versus (one row) or versus_best_of (a non-empty list of rows)")
     }
     let ours = spec.rows.filter(\.isOurs).map(\.name)
     for (key, name) in [("row", claim.row)] + claim.others.map({ ("versus", $0) }) {
@@ -161,8 +162,15 @@ extension Registry {
         "datasets",
         "'\(unknown)' is not a test set of this table (\(spec.datasets.joined(separator: ", ")))")
     }
-    guard claim.expect.above != nil || claim.expect.below != nil else {
-      throw fail("expect", "expected above:, below: or both")
+    if claim.datasets?.isEmpty == true {
+      throw fail("datasets", "expected at least one test set (or no key: all of the table's)")
+    }
+    let bounds = [claim.expect.above, claim.expect.below].compactMap { $0 }
+    guard !bounds.isEmpty, bounds.allSatisfy(\.isFinite) else {
+      throw fail("expect", "expected finite numbers for above:, below: or both")
+    }
+    if let above = claim.expect.above, let below = claim.expect.below, above >= below {
+      throw fail("expect", "above (\(above)) must be less than below (\(below))")
     }
   }
 }

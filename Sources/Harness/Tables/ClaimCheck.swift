@@ -17,6 +17,7 @@ public struct ClaimCheck {
     case notRun = "not run"
   }
 
+  /// The claim checked.
   public var claim: ClaimSpec
   /// The test sets averaged over.
   public var datasets: [String]

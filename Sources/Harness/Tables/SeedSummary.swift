@@ -11,6 +11,7 @@ public struct SeedSummary: Equatable, Sendable {
     self.values = values.sorted { $0.key < $1.key }.map { (seed: $0.key, value: $0.value) }
   }
 
+  /// The same values for the same seeds.
   public static func == (a: SeedSummary, b: SeedSummary) -> Bool {
     a.values.elementsEqual(b.values) { $0.seed == $1.seed && $0.value == $1.value }
   }

@@ -5,6 +5,7 @@ import Foundation
 public struct TableResults {
   /// One seed of a run: where it is, and what it wrote.
   public struct Instance {
+    /// The planned run (one seed).
     public var run: PlannedRun
     /// Its `eval.json`, nil while not evaluated (or unreadable).
     public var eval: EvalResults?
@@ -12,7 +13,9 @@ public struct TableResults {
     public var manifest: Manifest?
   }
 
+  /// The table.
   public var spec: TableSpec
+  /// The plan its runs come from.
   public var plan: RunPlan
   /// Registry run name -> its seeds, in plan order.
   public var runs: [String: [Instance]]

@@ -95,6 +95,7 @@ public final class RunLog {
       + "  elapsed \(ProgressLine.duration(elapsed))  ETA \(ProgressLine.duration(remaining))"
   }
 
+  /// Ends the progress line and closes `metrics.jsonl`.
   public func close() {
     progress.finish()
     try? handle?.close()

@@ -20,7 +20,7 @@ extension Trainer {
       sampler: sampler, builder: builder,
       frozenPrefixes: config.model.parsingTrainable ? [] : ["parsing."],
       architecture: "reid:\(config.model.backbone):\(config.model.descriptor)"
-    ) { batch in
+    ) { batch, _ in
       let (readouts, cache) = network.forward(batch.images, mode: .training, slabs)
       guard let local = readouts[readout] else {
         throw ConfigError(
@@ -62,14 +62,12 @@ extension Trainer {
       items: lip.train.map(DataItem.init), augmentation: augmentation,
       seed: derivedSeed(config.seed, "augment"), mirrorLabels: true)
     let loss = PixelCrossEntropy(ignoreLabel: 255)
-    // The training curve's pixel accuracy and mean IoU: over every batch since the last
-    // logged step, from the logits the step computes anyway.
-    var window = ParsingConfusion(classes: ParsingStream.lipClasses)
+    let classes = ParsingStream.lipClasses
     return try optimize(
       job, slabs: slabs, streams: streams, store: store, configText: configText,
       sampler: sampler, builder: builder, frozenPrefixes: [],
       architecture: "parsing:\(config.model.backbone)"
-    ) { batch in
+    ) { batch, state in
       let (logits, cache) = stream.network.forward(batch.images, mode: .training, slabs)
       let labels = subsample(batch.labelMaps ?? [], from: batch.images.shape, to: logits.shape)
       let (value, lossCache) = loss.forward(logits: logits, labels: labels)
@@ -77,14 +75,24 @@ extension Trainer {
       loss.backward(logits: logits, cache: lossCache, logitsGradient: &gradient)
       var none: Tensor? = nil
       stream.network.backward(gradient, input: batch.images, cache: cache, into: &none, slabs)
-      window.add(logits: logits, labels: labels)
+      // The training curve's pixel accuracy and mean IoU: over every batch since the last
+      // logged step, from the logits the step computes anyway. The window holds the global
+      // batches' counts (every process the same) and is checkpointed with the state, so a
+      // resumed run logs what an uninterrupted one does.
+      var local = ParsingConfusion(classes: classes)
+      local.add(logits: logits, labels: labels)
+      var window = ParsingConfusion(classes: classes)
+      if !state.logWindow.isEmpty { window.add(counts: state.logWindow.map { Int($0) }) }
+      window.add(counts: summedOverProcesses(local).counts)
       var metrics = ["loss": Double(value)]
       let step = batch.step + 1
       if step % config.train.logEvery == 0 || step == config.train.iterations {
-        let curve = summedOverProcesses(window).metrics(images: 0)
+        let curve = window.metrics(images: 0)
         metrics["pixel_acc"] = curve.pixelAccuracy
         metrics["miou"] = curve.meanIoU
-        window = ParsingConfusion(classes: ParsingStream.lipClasses)
+        state.logWindow = []
+      } else {
+        state.logWindow = window.counts.map(Int64.init)
       }
       return metrics
     }
@@ -105,13 +113,13 @@ extension Trainer {
   /// What both tasks share: the optimizer and schedule, resuming, the metrics log, the
   /// prefetching source and the loop, and the final weights. `gradients` runs one batch's
   /// forward and backward (into zeroed gradients) and returns its metrics; the optimizer
-  /// step follows it.
+  /// step follows it. It may keep counts between logging steps in the state's `logWindow`.
   ///
   /// - Returns: the steps trained in this process.
   static func optimize(
     _ job: TrainingJob, slabs: ModelSlabs, streams: RandomStreams, store: CheckpointStore,
     configText: String, sampler: BatchSampler, builder: BatchBuilder, frozenPrefixes: [String],
-    architecture: String, gradients: (Batch) throws -> [String: Double]
+    architecture: String, gradients: (Batch, TrainingState) throws -> [String: Double]
   ) throws -> Int {
     let config = job.run.config
     var sampler = sampler
@@ -155,7 +163,7 @@ extension Trainer {
       exchange: exchange)
     let timing = try loop.run(source: source, log: log) { batch in
       slabs.parameters.zeroGradients()
-      var metrics = try BatchShards.with(exchange) { try gradients(batch) }
+      var metrics = try BatchShards.with(exchange) { try gradients(batch, state) }
       sumGradients(slabs.parameters, over: exchange, spans: exchanged)
       let lr = schedule.lr(at: state.step)
       optimizer.step(lr: lr)

@@ -87,12 +87,17 @@ bench-compare: check-deps
 	echo; echo "ours / PyTorch:"; grep 'ours (' .build/bench-compare.txt
 
 ## table1, table2, table3: train and evaluate what the table needs (cached runs are
-## skipped, interrupted ones resume), then write $(RESULTS)/tableN.md. SET overrides config
-## keys for every run, e.g. SET="blas.core_type=SkylakeX" (AVX-512 kernels: faster, other
-## bits, so other run ids than the committed results; docs/blas.md).
+## skipped, interrupted ones resume; JOBS at a time), then write $(RESULTS)/tableN.md and
+## its figures. SET overrides config keys for every run, e.g. SET="blas.core_type=SkylakeX"
+## (AVX-512 kernels: faster, other bits, so other run ids than the committed results;
+## docs/blas.md).
 SET ?=
+# Runs trained at once, each in its own process (the same bits as one at a time): at the ci
+# scale one training process keeps about one of the two cores busy.
+JOBS ?= 2
 table1 table2 table3: build
-	$(REID) table $@ --profile $(PROFILE) --results $(RESULTS) $(foreach s,$(SET),--set $(s))
+	$(REID) table $@ --profile $(PROFILE) --results $(RESULTS) --jobs $(JOBS) \
+	  $(foreach s,$(SET),--set $(s))
 
 tables: table1 table2 table3
 

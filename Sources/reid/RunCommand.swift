@@ -22,6 +22,10 @@ struct RegistryOptions: ParsableArguments {
   @Option(help: "Results folder.")
   var results = "Results"
 
+  @Option(
+    help: "Runs trained at once, each in a child process (the same bits as one at a time).")
+  var jobs = 1
+
   @Option(help: "Experiment registry folder.")
   var experiments = "Experiments"
 
@@ -82,6 +86,32 @@ struct RegistryOptions: ParsableArguments {
     var description: String
   }
 
+  /// Brings the runs of `names` (every seed) to done, `jobs` child processes at a time when
+  /// `jobs` > 1 (else in this process), and returns the plan as it is afterwards.
+  func execute(_ names: [String]) throws -> RunPlan {
+    let runner = runner()
+    guard jobs > 1 else { return try runner.execute(names) }
+    guard Processes.world.size == 1 else {
+      throw OptionError(description: "--jobs runs child processes: not under mpirun or srun")
+    }
+    let plan = try runner.plan(names)
+    let parallel = ParallelRuns(
+      plan: plan, jobs: jobs,
+      executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(),
+      logFolder: resultsURL.appendingPathComponent("logs"),
+      arguments: { run in
+        [
+          "run", run.run.name, "--profile", profile, "--results", results, "--experiments",
+          experiments,
+        ] + (run.isSeeded ? ["--seeds", "\(run.seed)"] : [])
+          + overrides.flatMap { ["--set", $0] }
+      },
+      log: runner.log)
+    try parallel.execute(names.flatMap(plan.instances(of:)))
+    // The states on disk now.
+    return try runner.plan(names)
+  }
+
   func runner() -> Runner {
     let log: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
     return Runner(
@@ -104,7 +134,7 @@ struct RunCommand: ParsableCommand {
   func run() throws {
     try options.applyBLAS(for: [name])
     defer { ClusterLaunch.leave() }
-    let plan = try RequeueStatus.mapping { try options.runner().execute([name]) }
+    let plan = try RequeueStatus.mapping { try options.execute([name]) }
     guard Processes.world.isPrimary else { return }
     for run in plan.instances(of: name) {
       print("\(run.label) \(run.id) \(run.directory.path)")

@@ -31,7 +31,7 @@ struct TableCommand: ParsableCommand {
       plan = try runner.plan(spec.runNames)
     } else {
       try options.applyBLAS(for: spec.runNames)
-      plan = try RequeueStatus.mapping { try runner.execute(spec.runNames) }
+      plan = try RequeueStatus.mapping { try options.execute(spec.runNames) }
       ClusterLaunch.leave()
       // The other processes of an MPI launch helped train; rank 0 writes the table.
       guard Processes.world.isPrimary else { return }

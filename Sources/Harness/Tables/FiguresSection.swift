@@ -16,9 +16,12 @@ struct FiguresSection {
       }
       return runs.map { run in
         let links = of(kind).filter { $0.run == run }
-        return links.count == 1 && titled(links[0]) == run
-          ? link(links[0], run)
-          : "\(run) " + links.map { link($0, titled($0)) }.joined(separator: ", ")
+        // A link titled with the run's own name leads; the others follow in parentheses.
+        guard let lead = links.first(where: { titled($0) == run }) else {
+          return "\(run) " + links.map { link($0, titled($0)) }.joined(separator: ", ")
+        }
+        let rest = links.filter { $0.path != lead.path }.map { link($0, titled($0)) }
+        return link(lead, run) + (rest.isEmpty ? "" : " (\(rest.joined(separator: ", ")))")
       }.joined(separator: "; ")
     }
     let first = seeds.first.map { "seed \($0)" } ?? "the first seed"

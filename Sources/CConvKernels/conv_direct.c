@@ -5,6 +5,7 @@
 // (conv_reference.c), so the bits depend on neither the ISA nor the thread split.
 #include <immintrin.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "conv_chains.h"
@@ -103,8 +104,33 @@ static void store_lanes(float *target, const float *block, int64_t lanes, int ac
   for (int64_t l = 0; l < lanes; l++) target[l] = accumulate ? target[l] + block[l] : block[l];
 }
 
-// AVX2: forward 6 pixels x 2 vectors (12 accumulators, 2 weights, 1 broadcast of 16 ymm);
-// backward-weights 6 input channels x 2 vectors of output channels.
+/// The register block of forward or backward-data for `lanes` channels: pixel_block pixels
+/// by `group` lane blocks, groups of lane blocks at a time (the last group may be narrower).
+///
+/// With one vector of 16 lanes per lane block (AVX-512), 12 pixels by one vector needs a
+/// broadcast load per multiply-add, and on Intel cores (two 512-bit FMA units) that load
+/// traffic held the kernels to 35-45 % of the FMA peak; several lane blocks per pixel share
+/// each broadcast (docs/benchmarks.md, 2026-12-07). The blocking leaves every scalar's chain
+/// as it is: it changes speed, never bits.
+static void block_plan(
+    int64_t lanes, int max_group, int single_group_pixels, int *pixel_block, int *group) {
+  const int64_t lane_blocks = (lanes + REID_LANE_BLOCK - 1) / REID_LANE_BLOCK;
+  if (max_group == 1 || lane_blocks == 1) {
+    *pixel_block = max_group == 1 ? single_group_pixels : REID_MAX_PIXELS;
+    *group = 1;
+  } else if (lane_blocks == 2 || (lane_blocks % 3 == 0 && lane_blocks % 4 != 0)) {
+    // 8 x 2 and 8 x 3 (16 and 24 accumulators) run as fast as 6 x 4, with no tail group.
+    *pixel_block = 8;
+    *group = lane_blocks == 2 ? 2 : 3;
+  } else {
+    *pixel_block = 6;
+    *group = 4;
+  }
+}
+
+// AVX2: forward and backward-data 6 pixels x 2 vectors (one lane block; 12 accumulators, 2
+// weights, 1 broadcast of 16 ymm); backward-weights 6 input channels x 2 vectors of output
+// channels.
 #define ISA avx2
 #define ISA_TARGET "avx2,fma"
 #define VEC 8
@@ -117,11 +143,13 @@ static void store_lanes(float *target, const float *block, int64_t lanes, int ac
 #define VADD _mm256_add_ps
 #define PIXELS 6
 #define BLOCKS 2
+#define MAX_GROUP 1
 #define WEIGHT_CHANNELS 6
 #define WEIGHT_BLOCKS 2
 #include "conv_direct_isa.h"
 
-// AVX-512 (32 zmm): forward 12 pixels x 1 vector; backward-weights 12 input channels x 2
+// AVX-512 (32 zmm): forward and backward-data up to 4 lane blocks of one vector by 6-12
+// pixels (block_plan; at most 24 accumulators); backward-weights 12 input channels x 2
 // vectors of output channels.
 #define ISA avx512
 #define ISA_TARGET "avx512f"
@@ -135,6 +163,7 @@ static void store_lanes(float *target, const float *block, int64_t lanes, int ac
 #define VADD _mm512_add_ps
 #define PIXELS 12
 #define BLOCKS 1
+#define MAX_GROUP 4
 #define WEIGHT_CHANNELS 12
 #define WEIGHT_BLOCKS 2
 #include "conv_direct_isa.h"

@@ -1,8 +1,9 @@
 // One ISA's direct convolution kernels, included by conv_direct.c once per ISA with ISA,
 // ISA_TARGET, the vector macros (VEC lanes of VTYPE: VLOAD, VSTORE, VSET1, VZERO, VFMA, VADD)
 // and the register blockings defined:
-// - forward and backward-data: PIXELS output pixels x BLOCKS vectors of channels, where
-//   BLOCKS * VEC == REID_LANE_BLOCK;
+// - forward and backward-data: blocks of pixels by up to MAX_GROUP lane blocks of BLOCKS
+//   vectors each (BLOCKS * VEC == REID_LANE_BLOCK), as block_plan picks them; PIXELS pixels
+//   when MAX_GROUP is 1;
 // - backward-weights: WEIGHT_CHANNELS input channels x WEIGHT_BLOCKS vectors of output
 //   channels.
 // Not a header to include anywhere else.
@@ -12,57 +13,81 @@
 #define REID_CAT(a, b) REID_CAT2(a, b)
 #endif
 #define FN(name) REID_CAT(name, ISA)
+#define TAP_FN3(isa, p, g) tap_block_##isa##_##p##x##g
+#define TAP_FN2(isa, p, g) TAP_FN3(isa, p, g)
+#define TAP_FN(p, g) TAP_FN2(ISA, p, g)
 
 #pragma clang attribute push(__attribute__((target(ISA_TARGET))), apply_to = function)
 
-/// One block of output pixels by one lane block (16 channels, BLOCKS vectors):
-/// out[p * out_step + lane] (+)= the tap chains, p < pixels, lane < lanes. w is the lane
-/// block's packed weights. Every block runs the full PIXELS-pixel loop: missing pixels read
-/// zeros (see reid_tap), and lanes past `lanes` have zero weights and are not stored.
-static void FN(tap_block)(
-    const reid_tap *taps, int ntaps, int64_t len, const float *w, float *out, int64_t out_step,
-    int64_t pixels, int64_t lanes, int accumulate) {
-  VTYPE acc[PIXELS][BLOCKS];
-  for (int p = 0; p < PIXELS; p++)
-    for (int b = 0; b < BLOCKS; b++) acc[p][b] = VZERO();
-  for (int t = 0; t < ntaps; t++) {
-    const float *wt = w + taps[t].w_offset;
-    const float *in[PIXELS];
-    for (int p = 0; p < PIXELS; p++) in[p] = taps[t].in[p];
-    for (int64_t c = 0; c < len; c++, wt += REID_LANE_BLOCK) {
-      VTYPE wv[BLOCKS];
-      for (int b = 0; b < BLOCKS; b++) wv[b] = VLOAD(wt + b * VEC);
-      for (int p = 0; p < PIXELS; p++) {
-        const VTYPE xv = VSET1(in[p][c]);
-        for (int b = 0; b < BLOCKS; b++) acc[p][b] = VFMA(xv, wv[b], acc[p][b]);
-      }
-    }
+// The register blocks of forward and backward-data (conv_tap_block.h): pixels by lane blocks,
+// one function each, as block_plan hands them out on this ISA.
+#if MAX_GROUP == 1
+#define TAP_PIXELS PIXELS
+#define TAP_GROUP 1
+#include "conv_tap_block.h"
+#else
+#define TAP_PIXELS 12
+#define TAP_GROUP 1
+#include "conv_tap_block.h"
+#define TAP_PIXELS 8
+#define TAP_GROUP 2
+#include "conv_tap_block.h"
+#define TAP_PIXELS 8
+#define TAP_GROUP 3
+#include "conv_tap_block.h"
+#define TAP_PIXELS 6
+#define TAP_GROUP 1
+#include "conv_tap_block.h"
+#define TAP_PIXELS 6
+#define TAP_GROUP 2
+#include "conv_tap_block.h"
+#define TAP_PIXELS 6
+#define TAP_GROUP 3
+#include "conv_tap_block.h"
+#define TAP_PIXELS 6
+#define TAP_GROUP 4
+#include "conv_tap_block.h"
+#endif
+
+/// The register block of `pixel_block` pixels by `group` lane blocks.
+static void FN(tap_block_sized)(
+    const reid_tap *taps, int ntaps, int64_t len, const float *w, int64_t block_size, float *out,
+    int64_t out_step, int64_t pixels, int64_t lanes, int accumulate, int pixel_block,
+    int group) {
+#define REID_TAP_CASE(P, G)                                                               \
+  if (pixel_block == P && group == G) {                                                   \
+    TAP_FN(P, G)(taps, ntaps, len, w, block_size, out, out_step, pixels, lanes, accumulate); \
+    return;                                                                               \
   }
-  for (int p = 0; p < pixels; p++) {
-    float *target = out + p * out_step;
-    if (lanes == REID_LANE_BLOCK) {
-      for (int b = 0; b < BLOCKS; b++)
-        VSTORE(
-            target + b * VEC,
-            accumulate ? VADD(VLOAD(target + b * VEC), acc[p][b]) : acc[p][b]);
-    } else {
-      float block[REID_LANE_BLOCK];
-      for (int b = 0; b < BLOCKS; b++) VSTORE(block + b * VEC, acc[p][b]);
-      store_lanes(target, block, lanes, accumulate);
-    }
-  }
+#if MAX_GROUP == 1
+  REID_TAP_CASE(PIXELS, 1)
+#else
+  REID_TAP_CASE(12, 1)
+  REID_TAP_CASE(8, 2)
+  REID_TAP_CASE(8, 3)
+  REID_TAP_CASE(6, 1)
+  REID_TAP_CASE(6, 2)
+  REID_TAP_CASE(6, 3)
+  REID_TAP_CASE(6, 4)
+#endif
+#undef REID_TAP_CASE
+  abort();  // block_plan hands out no other block
 }
 
 /// All lane blocks of a block of pixels: `lanes` channels of out, from weights packed in
-/// blocks of 16 lanes over `len` reduction indices and `taps` taps.
+/// blocks of 16 lanes over `len` reduction indices and `kernel_taps` taps, `group` lane blocks
+/// at a time (the last group may be narrower).
 static void FN(tap_lanes)(
     const reid_tap *taps, int ntaps, int64_t len, const float *w, int64_t kernel_taps,
-    int64_t lanes, float *out, int64_t out_step, int64_t pixels, int accumulate) {
+    int64_t lanes, float *out, int64_t out_step, int64_t pixels, int pixel_block, int group,
+    int accumulate) {
   const int64_t block_size = kernel_taps * len * REID_LANE_BLOCK;
-  for (int64_t l0 = 0, lb = 0; l0 < lanes; l0 += REID_LANE_BLOCK, lb++)
-    FN(tap_block)(
-        taps, ntaps, len, w + lb * block_size, out + l0, out_step, pixels,
-        min64(REID_LANE_BLOCK, lanes - l0), accumulate);
+  const int64_t lane_blocks = (lanes + REID_LANE_BLOCK - 1) / REID_LANE_BLOCK;
+  for (int64_t lb = 0; lb < lane_blocks; lb += group)
+    FN(tap_block_sized)(
+        taps, ntaps, len, w + lb * block_size, block_size, out + lb * REID_LANE_BLOCK, out_step,
+        pixels, lanes - lb * REID_LANE_BLOCK, accumulate, pixel_block,
+        (int)min64(group, lane_blocks - lb));
 }
 
 void FN(reid_conv_forward)(
@@ -71,14 +96,17 @@ void FN(reid_conv_forward)(
   reid_tap taps[s->kh * s->kw];
   float zeros[s->cin];
   memset(zeros, 0, sizeof zeros);
-  // Blocks of PIXELS consecutive output pixels of the rows, across row (and image) ends, so
-  // that narrow maps (Inception's 14x6 and 6x2) still fill the register block.
+  int pixel_block, group;
+  block_plan(s->cout, MAX_GROUP, PIXELS, &pixel_block, &group);
+  // Blocks of consecutive output pixels of the rows, across row (and image) ends, so that
+  // narrow maps (Inception's 14x6 and 6x2) still fill the register block.
   const int64_t m_end = row_end * s->wo;
-  for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += PIXELS) {
-    const int64_t pixels = min64(PIXELS, m_end - m0);
+  for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += pixel_block) {
+    const int64_t pixels = min64(pixel_block, m_end - m0);
     const int ntaps = forward_taps(s, x, zeros, m0, pixels, taps);
     FN(tap_lanes)(
-        taps, ntaps, s->cin, w, s->kh * s->kw, s->cout, y + m0 * s->cout, s->cout, pixels, 0);
+        taps, ntaps, s->cin, w, s->kh * s->kw, s->cout, y + m0 * s->cout, s->cout, pixels,
+        pixel_block, group, 0);
   }
 }
 
@@ -88,12 +116,14 @@ void FN(reid_conv_backward_data)(
   reid_tap taps[s->kh * s->kw];
   float zeros[s->cout];
   memset(zeros, 0, sizeof zeros);
-  int64_t n[PIXELS], ih[PIXELS], iw[PIXELS];
+  int64_t n[REID_MAX_PIXELS], ih[REID_MAX_PIXELS], iw[REID_MAX_PIXELS];
+  int pixel_block, group;
+  block_plan(s->cin, MAX_GROUP, PIXELS, &pixel_block, &group);
   if (s->stride_w == 1) {
     // Blocks of consecutive input pixels, across row ends.
     const int64_t m_end = row_end * s->w;
-    for (int64_t m0 = row_begin * s->w; m0 < m_end; m0 += PIXELS) {
-      const int64_t pixels = min64(PIXELS, m_end - m0);
+    for (int64_t m0 = row_begin * s->w; m0 < m_end; m0 += pixel_block) {
+      const int64_t pixels = min64(pixel_block, m_end - m0);
       for (int64_t p = 0; p < pixels; p++) {
         iw[p] = (m0 + p) % s->w;
         ih[p] = (m0 + p) / s->w % s->h;
@@ -101,7 +131,8 @@ void FN(reid_conv_backward_data)(
       }
       const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
       FN(tap_lanes)(
-          taps, ntaps, s->cout, w, s->kh * s->kw, s->cin, dx + m0 * s->cin, s->cin, pixels, 1);
+          taps, ntaps, s->cout, w, s->kh * s->kw, s->cin, dx + m0 * s->cin, s->cin, pixels,
+          pixel_block, group, 1);
     }
     return;
   }
@@ -110,8 +141,8 @@ void FN(reid_conv_backward_data)(
   for (int64_t row = row_begin; row < row_end; row++)
     for (int64_t r = 0; r < s->stride_w && r < s->w; r++) {
       const int64_t count = (s->w - r + s->stride_w - 1) / s->stride_w;
-      for (int64_t q0 = 0; q0 < count; q0 += PIXELS) {
-        const int64_t pixels = min64(PIXELS, count - q0);
+      for (int64_t q0 = 0; q0 < count; q0 += pixel_block) {
+        const int64_t pixels = min64(pixel_block, count - q0);
         for (int64_t p = 0; p < pixels; p++) {
           n[p] = row / s->h;
           ih[p] = row % s->h;
@@ -120,7 +151,7 @@ void FN(reid_conv_backward_data)(
         const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
         FN(tap_lanes)(
             taps, ntaps, s->cout, w, s->kh * s->kw, s->cin, dx + (row * s->w + iw[0]) * s->cin,
-            s->stride_w * s->cin, pixels, 1);
+            s->stride_w * s->cin, pixels, pixel_block, group, 1);
       }
     }
 }
@@ -225,6 +256,9 @@ void FN(reid_conv_backward_weights)(
 #pragma clang attribute pop
 
 #undef FN
+#undef TAP_FN
+#undef TAP_FN2
+#undef TAP_FN3
 #undef ISA
 #undef ISA_TARGET
 #undef VEC
@@ -237,5 +271,6 @@ void FN(reid_conv_backward_weights)(
 #undef VADD
 #undef PIXELS
 #undef BLOCKS
+#undef MAX_GROUP
 #undef WEIGHT_CHANNELS
 #undef WEIGHT_BLOCKS

@@ -100,13 +100,20 @@ static void pack(const reid_conv_shape *s, const float *w, int lanes_are_outputs
   const int64_t lanes = lanes_are_outputs ? s->cout : s->cin;
   const int64_t len = lanes_are_outputs ? s->cin : s->cout;
   const int64_t blocks = (lanes + REID_LANE_BLOCK - 1) / REID_LANE_BLOCK;
-  for (int64_t lane = 0; lane < blocks * REID_LANE_BLOCK; lane++)
+  // Written in order, read 16 rows of w at a time (they stay in cache across r): packing runs
+  // every pass of every step, and the order of reads made it a tenth of a 1x7 forward.
+  const int64_t lane_stride = (lanes_are_outputs ? s->cin : 1) * taps;
+  const int64_t r_stride = (lanes_are_outputs ? 1 : s->cin) * taps;
+  float *target = packed;
+  for (int64_t lb = 0; lb < blocks; lb++) {
+    const int64_t valid = lanes - lb * REID_LANE_BLOCK;
     for (int64_t t = 0; t < taps; t++)
-      for (int64_t r = 0; r < len; r++) {
-        const int64_t o = lanes_are_outputs ? lane : r, c = lanes_are_outputs ? r : lane;
-        packed[reid_packed_index(taps, len, t, r, lane)] =
-            lane < lanes ? w[(o * s->cin + c) * taps + t] : 0.0f;
+      for (int64_t r = 0; r < len; r++, target += REID_LANE_BLOCK) {
+        const float *source = w + lb * REID_LANE_BLOCK * lane_stride + r * r_stride + t;
+        for (int64_t l = 0; l < REID_LANE_BLOCK; l++)
+          target[l] = l < valid ? source[l * lane_stride] : 0.0f;
       }
+  }
 }
 
 static int64_t packed_count(int64_t lanes, int64_t len, int64_t taps) {

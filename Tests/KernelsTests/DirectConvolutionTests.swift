@@ -12,7 +12,7 @@ import _TestSupport
 final class DirectConvolutionTests: XCTestCase {
   /// The shapes of both backbones' kernels, small: 3x3 (stride 1 and 2, dilation 2), 1x7,
   /// 7x1, 1x3, 3x1, 5x5 and DenseNet's 7x7 stride 2; channels with and without vector tails,
-  /// rows wider and narrower than a register block.
+  /// one to seven lane blocks, rows wider and narrower than a register block.
   static let geometries: [ConvGeometry] = [
     ConvGeometry(
       batch: 2, inputHeight: 9, inputWidth: 7, inputChannels: 17, outputChannels: 32,
@@ -47,6 +47,18 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 1, inputHeight: 20, inputWidth: 14, inputChannels: 3, outputChannels: 8,
       kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+    // Many lane blocks, so that AVX-512 groups them (block_plan): 7 forward (groups of 4, a
+    // narrower last group, a partial last block), 5 backward-data; 6 and 3 (groups of 3);
+    // strided backward-data over 5.
+    ConvGeometry(
+      batch: 1, inputHeight: 7, inputWidth: 9, inputChannels: 72, outputChannels: 100,
+      kernel: (3, 3), padding: (1, 1)),
+    ConvGeometry(
+      batch: 2, inputHeight: 5, inputWidth: 6, inputChannels: 40, outputChannels: 96,
+      kernel: (1, 7), padding: (0, 3)),
+    ConvGeometry(
+      batch: 1, inputHeight: 9, inputWidth: 11, inputChannels: 70, outputChannels: 64,
+      kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
   ]
 
   typealias RowKernel = (

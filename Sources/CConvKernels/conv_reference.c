@@ -65,23 +65,25 @@ void reid_conv_backward_data_reference(
 
 void reid_conv_weight_chains(
     const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j,
-    int64_t c_begin, int64_t c_end, int64_t o_begin, int64_t o_end, float *dw) {
+    int64_t c_begin, int64_t c_end, int64_t o_begin, int64_t o_end, int64_t row_begin,
+    int64_t row_end, float *dw) {
   for (int64_t c = c_begin; c < c_end; c++)
     for (int64_t o = o_begin; o < o_end; o++) {
-      float acc = 0.0f;
-      for (int64_t n = 0; n < s->n; n++)
-        for (int64_t oh = 0; oh < s->ho; oh++) {
-          const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
-          if (ih < 0 || ih >= s->h) continue;
-          for (int64_t ow = 0; ow < s->wo; ow++) {
-            const int64_t iw = ow * s->stride_w - s->pad_w + j * s->dilation_w;
-            if (iw < 0 || iw >= s->w) continue;
-            acc = fmaf(
-                x[((n * s->h + ih) * s->w + iw) * s->cin + c],
-                dy[((n * s->ho + oh) * s->wo + ow) * s->cout + o], acc);
-          }
+      float *target = dw + ((i * s->kw + j) * s->cin + c) * s->cout + o;
+      float acc = row_begin == 0 ? 0.0f : *target;
+      for (int64_t row = row_begin; row < row_end; row++) {
+        const int64_t n = row / s->ho, oh = row % s->ho;
+        const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
+        if (ih < 0 || ih >= s->h) continue;
+        for (int64_t ow = 0; ow < s->wo; ow++) {
+          const int64_t iw = ow * s->stride_w - s->pad_w + j * s->dilation_w;
+          if (iw < 0 || iw >= s->w) continue;
+          acc = fmaf(
+              x[((n * s->h + ih) * s->w + iw) * s->cin + c],
+              dy[((n * s->ho + oh) * s->wo + ow) * s->cout + o], acc);
         }
-      dw[((i * s->kw + j) * s->cin + c) * s->cout + o] = acc;
+      }
+      *target = acc;
     }
 }
 
@@ -89,7 +91,7 @@ void reid_conv_backward_weights_reference(
     const reid_conv_shape *s, const float *x, const float *dy, float *dw) {
   for (int64_t i = 0; i < s->kh; i++)
     for (int64_t j = 0; j < s->kw; j++)
-      reid_conv_weight_chains(s, x, dy, i, j, 0, s->cin, 0, s->cout, dw);
+      reid_conv_weight_chains(s, x, dy, i, j, 0, s->cin, 0, s->cout, 0, s->n * s->ho, dw);
 }
 
 /// Packs w (cout, cin, kh, kw) into blocks of 16 lanes: packed[lb][t][r][l] where the lane

@@ -59,6 +59,11 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 1, inputHeight: 9, inputWidth: 11, inputChannels: 70, outputChannels: 64,
       kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+    // Large enough that backward-weights runs its items over several segments of rows (about
+    // 10 KiB a row against 96 KiB segments), splitting an image between segments.
+    ConvGeometry(
+      batch: 2, inputHeight: 40, inputWidth: 40, inputChannels: 24, outputChannels: 40,
+      kernel: (3, 3), padding: (1, 1)),
   ]
 
   typealias RowKernel = (

@@ -96,8 +96,10 @@ void reid_conv_backward_weights_reference(
 
 /// Packs w (cout, cin, kh, kw) into blocks of 16 lanes: packed[lb][t][r][l] where the lane
 /// lb * 16 + l is the output channel and r the input channel when lanes_are_outputs, the other
-/// way round otherwise.
-static void pack(const reid_conv_shape *s, const float *w, int lanes_are_outputs, float *packed) {
+/// way round otherwise; the lane blocks of run `part` of `parts`.
+static void pack(
+    const reid_conv_shape *s, const float *w, int lanes_are_outputs, float *packed, int64_t part,
+    int64_t parts) {
   const int64_t taps = s->kh * s->kw;
   const int64_t lanes = lanes_are_outputs ? s->cout : s->cin;
   const int64_t len = lanes_are_outputs ? s->cin : s->cout;
@@ -106,8 +108,9 @@ static void pack(const reid_conv_shape *s, const float *w, int lanes_are_outputs
   // every pass of every step, and the order of reads made it a tenth of a 1x7 forward.
   const int64_t lane_stride = (lanes_are_outputs ? s->cin : 1) * taps;
   const int64_t r_stride = (lanes_are_outputs ? 1 : s->cin) * taps;
-  float *target = packed;
-  for (int64_t lb = 0; lb < blocks; lb++) {
+  const int64_t lb_begin = blocks * part / parts, lb_end = blocks * (part + 1) / parts;
+  float *target = packed + lb_begin * taps * len * REID_LANE_BLOCK;
+  for (int64_t lb = lb_begin; lb < lb_end; lb++) {
     const int64_t valid = lanes - lb * REID_LANE_BLOCK;
     for (int64_t t = 0; t < taps; t++)
       for (int64_t r = 0; r < len; r++, target += REID_LANE_BLOCK) {
@@ -130,10 +133,28 @@ int64_t reid_conv_packed_backward_data_count(const reid_conv_shape *s) {
   return packed_count(s->cin, s->cout, s->kh * s->kw);
 }
 
-void reid_conv_pack_forward(const reid_conv_shape *s, const float *w, float *packed) {
-  pack(s, w, 1, packed);
+void reid_conv_pack_forward(
+    const reid_conv_shape *s, const float *w, float *packed, int64_t part, int64_t parts) {
+  pack(s, w, 1, packed, part, parts);
 }
 
-void reid_conv_pack_backward_data(const reid_conv_shape *s, const float *w, float *packed) {
-  pack(s, w, 0, packed);
+void reid_conv_pack_backward_data(
+    const reid_conv_shape *s, const float *w, float *packed, int64_t part, int64_t parts) {
+  pack(s, w, 0, packed, part, parts);
+}
+
+void reid_conv_add_weight_gradient(
+    const reid_conv_shape *s, const float *packed, float *dw, int64_t part, int64_t parts) {
+  const int64_t taps = s->kh * s->kw;
+  const int64_t o_begin = s->cout * part / parts, o_end = s->cout * (part + 1) / parts;
+  // Blocks of 16 output channels: each (t, c) reads 16 consecutive floats of packed, and the
+  // block's 16 rows of dw stay in cache.
+  for (int64_t o0 = o_begin; o0 < o_end; o0 += REID_LANE_BLOCK) {
+    const int64_t o1 = o0 + REID_LANE_BLOCK < o_end ? o0 + REID_LANE_BLOCK : o_end;
+    for (int64_t c = 0; c < s->cin; c++)
+      for (int64_t t = 0; t < taps; t++) {
+        const float *source = packed + (t * s->cin + c) * s->cout;
+        for (int64_t o = o0; o < o1; o++) dw[(o * s->cin + c) * taps + t] += source[o];
+      }
+  }
 }

@@ -86,19 +86,38 @@ public enum DirectConvolution {
     withUnsafePointer(to: shape(g)) { Int(reid_conv_packed_backward_data_count($0)) }
   }
 
-  /// weight (Cout, Cin, kh, kw) -> the forward kernels' blocks (Cout / 16, kh, kw, Cin, 16).
+  /// weight (Cout, Cin, kh, kw) -> the forward kernels' blocks (Cout / 16, kh, kw, Cin, 16),
+  /// on `threads` threads.
   public static func packForward(
     _ w: UnsafePointer<Float>, _ g: ConvGeometry, into packed: UnsafeMutablePointer<Float>
   ) {
-    withUnsafePointer(to: shape(g)) { reid_conv_pack_forward($0, w, packed) }
+    overParts(g, w, packed, reid_conv_pack_forward)
   }
 
   /// weight (Cout, Cin, kh, kw) -> the backward-data kernels' blocks
-  /// (Cin / 16, kh, kw, Cout, 16).
+  /// (Cin / 16, kh, kw, Cout, 16), on `threads` threads.
   public static func packBackwardData(
     _ w: UnsafePointer<Float>, _ g: ConvGeometry, into packed: UnsafeMutablePointer<Float>
   ) {
-    withUnsafePointer(to: shape(g)) { reid_conv_pack_backward_data($0, w, packed) }
+    overParts(g, w, packed, reid_conv_pack_backward_data)
+  }
+
+  /// Runs a CConvKernels function that splits its work into `parts` runs (packing, the weight
+  /// gradient's layout) on `threads` threads: O(weights) passes that, on one thread, took a
+  /// tenth of a small map's convolution while the other core waited.
+  private static func overParts(
+    _ g: ConvGeometry, _ source: UnsafePointer<Float>, _ target: UnsafeMutablePointer<Float>,
+    _ body:
+      @convention(c) (
+        UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?,
+        Int64, Int64
+      ) -> Void
+  ) {
+    let (s, parts) = (shape(g), max(1, threads))
+    nonisolated(unsafe) let (source, target) = (source, target)
+    split(parts) { part in
+      withUnsafePointer(to: s) { body($0, source, target, Int64(part), Int64(parts)) }
+    }
   }
 
   /// Array forms of the packings, for tests and benchmarks.
@@ -198,7 +217,7 @@ public enum DirectConvolution {
     biasGradient dbias: UnsafeMutablePointer<Float>?,
     workspace: Workspace = .shared, isa: ISA = .best
   ) {
-    let (cout, cin, kk) = (g.outputChannels, g.inputChannels, g.kernelHeight * g.kernelWidth)
+    let cout = g.outputChannels
     if let dbias { Convolution.sumRows(dy, rows: g.outputPixels, channels: cout, into: dbias) }
     let packed = workspace.scratch(weightGradientSlot, count: cout * g.patchSize)
     let (kernel, s, parts) = (isa.backwardWeights, shape(g), max(1, threads))
@@ -206,11 +225,6 @@ public enum DirectConvolution {
     split(parts) { part in
       withUnsafePointer(to: s) { kernel($0, input, gradient, output, Int64(part), Int64(parts)) }
     }
-    for o in 0..<cout {
-      for c in 0..<cin {
-        let target = dw + (o * cin + c) * kk
-        for t in 0..<kk { target[t] += packed[(t * cin + c) * cout + o] }
-      }
-    }
+    overParts(g, UnsafePointer(packed), dw, reid_conv_add_weight_gradient)
   }
 }

@@ -65,8 +65,8 @@ struct DirectConvBenchmark {
         + "on \(threads) threads; direct kernels: \(DirectConvolution.ISA.best))\n")
     print(
       "| shape | layers | pass | direct | % peak | im2col + sgemm | % peak | direct / im2col "
-        + "| oneDNN | % peak | direct / oneDNN | blas.conv: direct runs |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+        + "| oneDNN | % peak | direct / oneDNN | blas.conv: direct runs | ms per step |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
     let ranked = ConvShapes.direct.sorted {
       let (a, b) = ($0.named, $1.named)
       let (aNet, bNet) = (a.name.prefix(while: { $0 != "." }), b.name.prefix(while: { $0 != "." }))
@@ -103,6 +103,10 @@ struct DirectConvBenchmark {
           line += " - | - | - |"
         }
         line += trained ? (runsIm2col ? " im2col |" : " direct |") : " (not in training) |"
+        // What the layers of this shape cost a training step, as routed: where time goes.
+        line +=
+          trained
+          ? " \(Format.number((runsIm2col ? im2col : direct) * Double(layers) * 1e3)) |" : " - |"
         print(line)
       }
     }

@@ -68,6 +68,11 @@ final class ConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 1, inputHeight: 2, inputWidth: 3, inputChannels: 9, outputChannels: 7,
       kernel: (3, 3), padding: (1, 1)),
+    // Several lane blocks of both packings (and of the weight gradient's output channels), so
+    // that two threads split them.
+    ConvGeometry(
+      batch: 1, inputHeight: 5, inputWidth: 6, inputChannels: 40, outputChannels: 52,
+      kernel: (3, 3), padding: (1, 1)),
   ]
 
   /// The results of `Convolution` under `algorithm`, checked against the reference: y, dx

@@ -38,12 +38,20 @@ int64_t reid_conv_packed_forward_count(const reid_conv_shape *shape);
 int64_t reid_conv_packed_backward_data_count(const reid_conv_shape *shape);
 
 /// Packs w (cout, cin, kh, kw) for the forward kernels: packed[lb][i][j][c][l] =
-/// w[lb * 16 + l][c][i][j], zero past cout.
-void reid_conv_pack_forward(const reid_conv_shape *shape, const float *w, float *packed);
+/// w[lb * 16 + l][c][i][j], zero past cout. Packs the lane blocks of run `part` of `parts`
+/// equal runs, so that threads calling part 0 ..< parts pack all of them once.
+void reid_conv_pack_forward(
+    const reid_conv_shape *shape, const float *w, float *packed, int64_t part, int64_t parts);
 
 /// Packs w (cout, cin, kh, kw) for the backward-data kernels: packed[lb][i][j][o][l] =
-/// w[o][lb * 16 + l][i][j], zero past cin.
-void reid_conv_pack_backward_data(const reid_conv_shape *shape, const float *w, float *packed);
+/// w[o][lb * 16 + l][i][j], zero past cin; lane blocks of run `part` of `parts`.
+void reid_conv_pack_backward_data(
+    const reid_conv_shape *shape, const float *w, float *packed, int64_t part, int64_t parts);
+
+/// dw (cout, cin, kh, kw) += packed (kh, kw, cin, cout), the layout backward-weights writes,
+/// for the output channels of run `part` of `parts`.
+void reid_conv_add_weight_gradient(
+    const reid_conv_shape *shape, const float *packed, float *dw, int64_t part, int64_t parts);
 
 /// The index in packed weights of tap t, reduction index r (of len) and lane `lane`.
 static inline int64_t reid_packed_index(

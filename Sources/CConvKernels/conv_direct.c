@@ -133,6 +133,22 @@ static void block_plan(
   }
 }
 
+/// The packed weights that one sweep of forward or backward-data over its pixels may read
+/// for every block of pixels: within a core's L2 (1-1.25 MiB on the machines seen) beside the
+/// block's input.
+#define SWEEP_WEIGHT_BYTES (384 * 1024)
+
+/// The lanes (a multiple of 16) that one sweep over the pixels computes: all of them when
+/// their packed weights fit in SWEEP_WEIGHT_BYTES, else one group of lane blocks at a time,
+/// so that each pixel block reads its weights from L2 and not from L3 or memory (Inception's
+/// Mixed_6a, 288 -> 384 channels, has 4 MiB of them). Either way each output scalar is
+/// computed whole in one block: the order of sweeps changes no bits.
+static int64_t sweep_lanes(int64_t lanes, int64_t len, int64_t taps, int group) {
+  const int64_t blocks = (lanes + REID_LANE_BLOCK - 1) / REID_LANE_BLOCK;
+  const int64_t bytes = blocks * REID_LANE_BLOCK * len * taps * (int64_t)sizeof(float);
+  return (bytes <= SWEEP_WEIGHT_BYTES ? blocks : group) * REID_LANE_BLOCK;
+}
+
 // AVX2: forward and backward-data 6 pixels x 2 vectors (one lane block; 12 accumulators, 2
 // weights, 1 broadcast of 16 ymm); backward-weights 6 input channels x 2 vectors of output
 // channels.

@@ -98,16 +98,20 @@ void FN(reid_conv_forward)(
   memset(zeros, 0, sizeof zeros);
   int pixel_block, group;
   block_plan(s->cout, MAX_GROUP, PIXELS, &pixel_block, &group);
+  const int64_t kernel_taps = s->kh * s->kw;
+  const int64_t sweep = sweep_lanes(s->cout, s->cin, kernel_taps, group);
   // Blocks of consecutive output pixels of the rows, across row (and image) ends, so that
   // narrow maps (Inception's 14x6 and 6x2) still fill the register block.
   const int64_t m_end = row_end * s->wo;
-  for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += pixel_block) {
-    const int64_t pixels = min64(pixel_block, m_end - m0);
-    const int ntaps = forward_taps(s, x, zeros, m0, pixels, taps);
-    FN(tap_lanes)(
-        taps, ntaps, s->cin, w, s->kh * s->kw, s->cout, y + m0 * s->cout, s->cout, pixels,
-        pixel_block, group, 0);
-  }
+  for (int64_t l0 = 0; l0 < s->cout; l0 += sweep)
+    for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += pixel_block) {
+      const int64_t pixels = min64(pixel_block, m_end - m0);
+      const int ntaps = forward_taps(s, x, zeros, m0, pixels, taps);
+      FN(tap_lanes)(
+          taps, ntaps, s->cin, w + l0 * kernel_taps * s->cin, kernel_taps,
+          min64(sweep, s->cout - l0), y + m0 * s->cout + l0, s->cout, pixels, pixel_block,
+          group, 0);
+    }
 }
 
 void FN(reid_conv_backward_data)(
@@ -119,41 +123,48 @@ void FN(reid_conv_backward_data)(
   int64_t n[REID_MAX_PIXELS], ih[REID_MAX_PIXELS], iw[REID_MAX_PIXELS];
   int pixel_block, group;
   block_plan(s->cin, MAX_GROUP, PIXELS, &pixel_block, &group);
-  if (s->stride_w == 1) {
-    // Blocks of consecutive input pixels, across row ends.
-    const int64_t m_end = row_end * s->w;
-    for (int64_t m0 = row_begin * s->w; m0 < m_end; m0 += pixel_block) {
-      const int64_t pixels = min64(pixel_block, m_end - m0);
-      for (int64_t p = 0; p < pixels; p++) {
-        iw[p] = (m0 + p) % s->w;
-        ih[p] = (m0 + p) / s->w % s->h;
-        n[p] = (m0 + p) / (s->w * s->h);
-      }
-      const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
-      FN(tap_lanes)(
-          taps, ntaps, s->cout, w, s->kh * s->kw, s->cin, dx + m0 * s->cin, s->cin, pixels,
-          pixel_block, group, 1);
-    }
-    return;
-  }
-  // Strided: the input columns of one residue modulo the stride see the same taps, so a
-  // block takes them from one row.
-  for (int64_t row = row_begin; row < row_end; row++)
-    for (int64_t r = 0; r < s->stride_w && r < s->w; r++) {
-      const int64_t count = (s->w - r + s->stride_w - 1) / s->stride_w;
-      for (int64_t q0 = 0; q0 < count; q0 += pixel_block) {
-        const int64_t pixels = min64(pixel_block, count - q0);
+  const int64_t kernel_taps = s->kh * s->kw;
+  const int64_t sweep = sweep_lanes(s->cin, s->cout, kernel_taps, group);
+  for (int64_t l0 = 0; l0 < s->cin; l0 += sweep) {
+    const float *wl = w + l0 * kernel_taps * s->cout;
+    const int64_t lanes = min64(sweep, s->cin - l0);
+    if (s->stride_w == 1) {
+      // Blocks of consecutive input pixels, across row ends.
+      const int64_t m_end = row_end * s->w;
+      for (int64_t m0 = row_begin * s->w; m0 < m_end; m0 += pixel_block) {
+        const int64_t pixels = min64(pixel_block, m_end - m0);
         for (int64_t p = 0; p < pixels; p++) {
-          n[p] = row / s->h;
-          ih[p] = row % s->h;
-          iw[p] = r + s->stride_w * (q0 + p);
+          iw[p] = (m0 + p) % s->w;
+          ih[p] = (m0 + p) / s->w % s->h;
+          n[p] = (m0 + p) / (s->w * s->h);
         }
         const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
         FN(tap_lanes)(
-            taps, ntaps, s->cout, w, s->kh * s->kw, s->cin, dx + (row * s->w + iw[0]) * s->cin,
-            s->stride_w * s->cin, pixels, pixel_block, group, 1);
+            taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + m0 * s->cin + l0, s->cin, pixels,
+            pixel_block, group, 1);
       }
+      continue;
     }
+    // Strided: the input columns of one residue modulo the stride see the same taps, so a
+    // block takes them from one row.
+    for (int64_t row = row_begin; row < row_end; row++)
+      for (int64_t r = 0; r < s->stride_w && r < s->w; r++) {
+        const int64_t count = (s->w - r + s->stride_w - 1) / s->stride_w;
+        for (int64_t q0 = 0; q0 < count; q0 += pixel_block) {
+          const int64_t pixels = min64(pixel_block, count - q0);
+          for (int64_t p = 0; p < pixels; p++) {
+            n[p] = row / s->h;
+            ih[p] = row % s->h;
+            iw[p] = r + s->stride_w * (q0 + p);
+          }
+          const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
+          FN(tap_lanes)(
+              taps, ntaps, s->cout, wl, kernel_taps, lanes,
+              dx + (row * s->w + iw[0]) * s->cin + l0, s->stride_w * s->cin, pixels, pixel_block,
+              group, 1);
+        }
+      }
+  }
 }
 
 /// The packed weight gradient of tap (i, j), input channels c0 ..< c0 + channels, output

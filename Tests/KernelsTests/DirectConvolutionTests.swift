@@ -59,6 +59,14 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 1, inputHeight: 9, inputWidth: 11, inputChannels: 70, outputChannels: 64,
       kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+    // Packed weights past SWEEP_WEIGHT_BYTES (384 KiB) in both packings, so that forward and
+    // backward-data sweep over the pixels once per group of lane blocks; stride 1 and 2.
+    ConvGeometry(
+      batch: 1, inputHeight: 5, inputWidth: 4, inputChannels: 112, outputChannels: 100,
+      kernel: (3, 3), padding: (1, 1)),
+    ConvGeometry(
+      batch: 1, inputHeight: 7, inputWidth: 9, inputChannels: 112, outputChannels: 100,
+      kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
     // Large enough that backward-weights runs its items over several segments of rows (about
     // 10 KiB a row against 96 KiB segments), splitting an image between segments.
     ConvGeometry(

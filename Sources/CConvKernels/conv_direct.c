@@ -46,15 +46,16 @@ static int keep_tap(reid_tap *taps, int count, const float *zeros, int64_t w_off
   return count + 1;
 }
 
-/// The taps of the forward block of output pixels m0 ..< m0 + pixels (flattened over n, oh,
-/// ow, so a block may span rows and images), in the reference's order (i, j row-major);
-/// returns their number. zeros holds cin zeros.
+/// The taps of the forward block of output pixels m0 + p * m_step, p < pixels (flattened
+/// over n, oh, ow: with m_step 1 a block may span rows and images, with m_step wo it is a
+/// column), in the reference's order (i, j row-major); returns their number. zeros holds cin
+/// zeros.
 static int forward_taps(
-    const reid_conv_shape *s, const float *x, const float *zeros, int64_t m0, int64_t pixels,
-    reid_tap *taps) {
+    const reid_conv_shape *s, const float *x, const float *zeros, int64_t m0, int64_t m_step,
+    int64_t pixels, reid_tap *taps) {
   int64_t n[REID_MAX_PIXELS], oh[REID_MAX_PIXELS], ow[REID_MAX_PIXELS];
   for (int64_t p = 0; p < REID_MAX_PIXELS; p++) {
-    const int64_t m = m0 + min64(p, pixels - 1);
+    const int64_t m = m0 + min64(p, pixels - 1) * m_step;
     ow[p] = m % s->wo;
     oh[p] = m / s->wo % s->ho;
     n[p] = m / (s->wo * s->ho);
@@ -83,6 +84,14 @@ static const float *backward_data_source(
   const int64_t oh = th / s->stride_h, ow = tw / s->stride_w;
   if (oh >= s->ho || ow >= s->wo) return NULL;
   return dy + ((n * s->ho + oh) * s->wo + ow) * s->cout;
+}
+
+/// Whether forward and backward-data block their pixels by columns: with a kernel one row
+/// tall and no vertical padding (1x7, 1x3), the pixels of one column use the same taps, while
+/// a block along a row mixes border pixels, which miss some taps, with inner ones, and
+/// computes the missed taps on zeros (2 of 7 on Inception's 6-wide maps).
+static int blocks_by_column(const reid_conv_shape *s) {
+  return s->kh == 1 && s->pad_h == 0 && s->kw > 1 && s->stride_h == 1 && s->stride_w == 1;
 }
 
 /// The taps of a backward-data block of input pixels (n[p], ih[p], iw[p]), p < pixels: the

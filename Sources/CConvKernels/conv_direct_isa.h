@@ -100,18 +100,32 @@ void FN(reid_conv_forward)(
   block_plan(s->cout, MAX_GROUP, PIXELS, &pixel_block, &group);
   const int64_t kernel_taps = s->kh * s->kw;
   const int64_t sweep = sweep_lanes(s->cout, s->cin, kernel_taps, group);
-  // Blocks of consecutive output pixels of the rows, across row (and image) ends, so that
-  // narrow maps (Inception's 14x6 and 6x2) still fill the register block.
-  const int64_t m_end = row_end * s->wo;
-  for (int64_t l0 = 0; l0 < s->cout; l0 += sweep)
+  for (int64_t l0 = 0; l0 < s->cout; l0 += sweep) {
+    const float *wl = w + l0 * kernel_taps * s->cin;
+    const int64_t lanes = min64(sweep, s->cout - l0);
+    if (blocks_by_column(s)) {
+      // Blocks of one output column over consecutive rows (across images).
+      for (int64_t ow = 0; ow < s->wo; ow++)
+        for (int64_t r0 = row_begin; r0 < row_end; r0 += pixel_block) {
+          const int64_t pixels = min64(pixel_block, row_end - r0), m0 = r0 * s->wo + ow;
+          const int ntaps = forward_taps(s, x, zeros, m0, s->wo, pixels, taps);
+          FN(tap_lanes)(
+              taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0,
+              s->wo * s->cout, pixels, pixel_block, group, 0);
+        }
+      continue;
+    }
+    // Blocks of consecutive output pixels of the rows, across row (and image) ends, so that
+    // narrow maps (Inception's 14x6 and 6x2) still fill the register block.
+    const int64_t m_end = row_end * s->wo;
     for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += pixel_block) {
       const int64_t pixels = min64(pixel_block, m_end - m0);
-      const int ntaps = forward_taps(s, x, zeros, m0, pixels, taps);
+      const int ntaps = forward_taps(s, x, zeros, m0, 1, pixels, taps);
       FN(tap_lanes)(
-          taps, ntaps, s->cin, w + l0 * kernel_taps * s->cin, kernel_taps,
-          min64(sweep, s->cout - l0), y + m0 * s->cout + l0, s->cout, pixels, pixel_block,
-          group, 0);
+          taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0, s->cout, pixels,
+          pixel_block, group, 0);
     }
+  }
 }
 
 void FN(reid_conv_backward_data)(
@@ -128,6 +142,23 @@ void FN(reid_conv_backward_data)(
   for (int64_t l0 = 0; l0 < s->cin; l0 += sweep) {
     const float *wl = w + l0 * kernel_taps * s->cout;
     const int64_t lanes = min64(sweep, s->cin - l0);
+    if (blocks_by_column(s)) {
+      // Blocks of one input column over consecutive rows (across images).
+      for (int64_t col = 0; col < s->w; col++)
+        for (int64_t r0 = row_begin; r0 < row_end; r0 += pixel_block) {
+          const int64_t pixels = min64(pixel_block, row_end - r0);
+          for (int64_t p = 0; p < pixels; p++) {
+            iw[p] = col;
+            ih[p] = (r0 + p) % s->h;
+            n[p] = (r0 + p) / s->h;
+          }
+          const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
+          FN(tap_lanes)(
+              taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + (r0 * s->w + col) * s->cin + l0,
+              s->w * s->cin, pixels, pixel_block, group, 1);
+        }
+      continue;
+    }
     if (s->stride_w == 1) {
       // Blocks of consecutive input pixels, across row ends.
       const int64_t m_end = row_end * s->w;

@@ -280,8 +280,10 @@ void FN(reid_conv_backward_weights)(
   const int64_t o_chunks = wide_chunks + vector_chunks + (vectorized < s->cout);
   const int64_t c_chunks = (s->cin + WEIGHT_CHANNELS - 1) / WEIGHT_CHANNELS;
   const int64_t taps = s->kh * s->kw;
-  // Items (output chunk, tap, input chunk), output chunk outermost so that a thread's items
-  // share the same columns of dy; each item owns its scalars, so any split gives the same bits.
+  // Items (output chunk, input chunk, tap), output chunk outermost so that a thread's items
+  // share the same columns of dy, taps innermost so that consecutive items read the same
+  // channels of x (5-15 % faster than input chunks innermost); each item owns its scalars, so
+  // any split gives the same bits.
   const int64_t items = o_chunks * taps * c_chunks;
   const int64_t begin = items * part / parts, end = items * (part + 1) / parts;
   // Every item runs over segments of output rows, all items on one segment before the next,
@@ -295,7 +297,7 @@ void FN(reid_conv_backward_weights)(
     const int64_t row1 = min64(rows, row0 + segment);
     for (int64_t item = begin; item < end; item++) {
       const int64_t oc = item / (taps * c_chunks);
-      const int64_t t = item / c_chunks % taps, cc = item % c_chunks;
+      const int64_t cc = item / taps % c_chunks, t = item % taps;
       const int64_t i = t / s->kw, j = t % s->kw;
       const int64_t c0 = cc * WEIGHT_CHANNELS;
       const int channels = (int)min64(WEIGHT_CHANNELS, s->cin - c0);

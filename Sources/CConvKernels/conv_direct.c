@@ -48,29 +48,41 @@ static int keep_tap(reid_tap *taps, int count, const float *zeros, int64_t w_off
 
 /// The taps of the forward block of output pixels m0 + p * m_step, p < pixels (flattened
 /// over n, oh, ow: with m_step 1 a block may span rows and images, with m_step wo it is a
-/// column), in the reference's order (i, j row-major); returns their number. zeros holds cin
-/// zeros.
+/// column), for the first `slots` (the register block's pixels) of each tap, in the
+/// reference's order (i, j row-major); returns their number. zeros holds cin zeros.
+///
+/// This runs once per block of pixels and per tap, so with few input channels (the 3 of an
+/// RGB image, 7x7 taps) it costs more than the block's arithmetic: each pixel's window origin
+/// is computed once, each tap adds a fixed offset to it.
 static int forward_taps(
     const reid_conv_shape *s, const float *x, const float *zeros, int64_t m0, int64_t m_step,
-    int64_t pixels, reid_tap *taps) {
-  int64_t n[REID_MAX_PIXELS], oh[REID_MAX_PIXELS], ow[REID_MAX_PIXELS];
-  for (int64_t p = 0; p < REID_MAX_PIXELS; p++) {
+    int64_t pixels, int slots, reid_tap *taps) {
+  int64_t top[REID_MAX_PIXELS], left[REID_MAX_PIXELS], origin[REID_MAX_PIXELS];
+  for (int p = 0; p < slots; p++) {
     const int64_t m = m0 + min64(p, pixels - 1) * m_step;
-    ow[p] = m % s->wo;
-    oh[p] = m / s->wo % s->ho;
-    n[p] = m / (s->wo * s->ho);
+    const int64_t ow = m % s->wo, row = m / s->wo;
+    const int64_t oh = row % s->ho, n = row / s->ho;
+    // A pixel past `pixels` reaches nothing.
+    top[p] = p < pixels ? oh * s->stride_h - s->pad_h : -s->h - s->kh * s->dilation_h;
+    left[p] = ow * s->stride_w - s->pad_w;
+    origin[p] = ((n * s->h + top[p]) * s->w + left[p]) * s->cin;
   }
   int count = 0;
-  for (int64_t i = 0; i < s->kh; i++)
+  for (int64_t i = 0; i < s->kh; i++) {
+    const int64_t dh = i * s->dilation_h;
     for (int64_t j = 0; j < s->kw; j++) {
-      for (int64_t p = 0; p < REID_MAX_PIXELS; p++) {
-        const int64_t ih = oh[p] * s->stride_h - s->pad_h + i * s->dilation_h;
-        const int64_t iw = ow[p] * s->stride_w - s->pad_w + j * s->dilation_w;
-        const int inside = p < pixels && ih >= 0 && ih < s->h && iw >= 0 && iw < s->w;
-        taps[count].in[p] = inside ? x + ((n[p] * s->h + ih) * s->w + iw) * s->cin : zeros;
+      const int64_t dw = j * s->dilation_w, offset = (dh * s->w + dw) * s->cin;
+      int reached = 0;
+      for (int p = 0; p < slots; p++) {
+        // Unsigned comparison: negative coordinates wrap past h and w.
+        const int inside =
+            (uint64_t)(top[p] + dh) < (uint64_t)s->h && (uint64_t)(left[p] + dw) < (uint64_t)s->w;
+        taps[count].in[p] = inside ? x + (origin[p] + offset) : zeros;
+        reached |= inside;
       }
-      count = keep_tap(taps, count, zeros, (i * s->kw + j) * s->cin * REID_LANE_BLOCK);
+      if (reached) taps[count++].w_offset = (i * s->kw + j) * s->cin * REID_LANE_BLOCK;
     }
+  }
   return count;
 }
 

@@ -108,7 +108,7 @@ void FN(reid_conv_forward)(
       for (int64_t ow = 0; ow < s->wo; ow++)
         for (int64_t r0 = row_begin; r0 < row_end; r0 += pixel_block) {
           const int64_t pixels = min64(pixel_block, row_end - r0), m0 = r0 * s->wo + ow;
-          const int ntaps = forward_taps(s, x, zeros, m0, s->wo, pixels, taps);
+          const int ntaps = forward_taps(s, x, zeros, m0, s->wo, pixels, pixel_block, taps);
           FN(tap_lanes)(
               taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0,
               s->wo * s->cout, pixels, pixel_block, group, 0);
@@ -120,7 +120,7 @@ void FN(reid_conv_forward)(
     const int64_t m_end = row_end * s->wo;
     for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += pixel_block) {
       const int64_t pixels = min64(pixel_block, m_end - m0);
-      const int ntaps = forward_taps(s, x, zeros, m0, 1, pixels, taps);
+      const int ntaps = forward_taps(s, x, zeros, m0, 1, pixels, pixel_block, taps);
       FN(tap_lanes)(
           taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0, s->cout, pixels,
           pixel_block, group, 0);

@@ -62,6 +62,11 @@ public enum DirectConvolution {
   ///   spans several rows and computes mostly padding, 80-110 GFLOPS against sgemm's 150-180;
   /// - strided backward-data: each block takes one residue of one row, a few pixels, 30-95
   ///   GFLOPS against 140-160.
+  ///
+  /// Since the 2026-12-07 kernels (lane-block groups, column blocks for 1x3) some of these run
+  /// faster direct (Mixed_7b's 1x3 forward, Mixed_6a's strided backward-data: 1.2-1.4x on
+  /// Ice Lake), but moving a pass changes its bits, so the rule waits for a trainer format
+  /// bump and a retrain of the committed tables.
   public static func prefersIm2col(_ g: ConvGeometry, _ pass: ConvolutionPass) -> Bool {
     g.outputWidth <= 2 || (pass == .backwardData && (g.strideH > 1 || g.strideW > 1))
   }

@@ -16,7 +16,7 @@
 /// Ice Lake; 384 KiB ran 10-25 % slower on 14x6 maps).
 #define WEIGHT_SEGMENT_BYTES (96 * 1024)
 
-/// The most pixels of a register block (AVX-512's forward block).
+/// The most pixels of a register block (the 12 x 1 block of block_plan).
 #define REID_MAX_PIXELS 12
 
 /// One kernel tap as seen by a block of output pixels: each pixel's input vector for the tap,
@@ -36,11 +36,12 @@ static int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
 static int64_t min64(int64_t a, int64_t b) { return a < b ? a : b; }
 static int64_t max64(int64_t a, int64_t b) { return a > b ? a : b; }
 
-/// Keeps tap `count` when some pixel reaches it (points anywhere but `zeros`); returns the new
-/// count.
-static int keep_tap(reid_tap *taps, int count, const float *zeros, int64_t w_offset) {
+/// Keeps tap `count` when one of its first `slots` pixels reaches it (points anywhere but
+/// `zeros`); returns the new count.
+static int keep_tap(
+    reid_tap *taps, int count, const float *zeros, int slots, int64_t w_offset) {
   int reached = 0;
-  for (int p = 0; p < REID_MAX_PIXELS; p++) reached |= taps[count].in[p] != zeros;
+  for (int p = 0; p < slots; p++) reached |= taps[count].in[p] != zeros;
   if (!reached) return count;
   taps[count].w_offset = w_offset;
   return count + 1;
@@ -107,19 +108,20 @@ static int blocks_by_column(const reid_conv_shape *s) {
 }
 
 /// The taps of a backward-data block of input pixels (n[p], ih[p], iw[p]), p < pixels: the
-/// output pixels whose windows hold them, in the reference's order. zeros holds cout zeros.
+/// output pixels whose windows hold them, in the reference's order, for the first `slots`
+/// (the register block's pixels) of each tap. zeros holds cout zeros.
 static int backward_data_taps(
     const reid_conv_shape *s, const float *dy, const float *zeros, const int64_t *n,
-    const int64_t *ih, const int64_t *iw, int64_t pixels, reid_tap *taps) {
+    const int64_t *ih, const int64_t *iw, int64_t pixels, int slots, reid_tap *taps) {
   int count = 0;
   for (int64_t i = 0; i < s->kh; i++)
     for (int64_t j = 0; j < s->kw; j++) {
-      for (int64_t p = 0; p < REID_MAX_PIXELS; p++) {
+      for (int p = 0; p < slots; p++) {
         const float *source =
             p < pixels ? backward_data_source(s, dy, n[p], ih[p], iw[p], i, j) : NULL;
         taps[count].in[p] = source ? source : zeros;
       }
-      count = keep_tap(taps, count, zeros, (i * s->kw + j) * s->cout * REID_LANE_BLOCK);
+      count = keep_tap(taps, count, zeros, slots, (i * s->kw + j) * s->cout * REID_LANE_BLOCK);
     }
   return count;
 }

@@ -152,7 +152,7 @@ void FN(reid_conv_backward_data)(
             ih[p] = (r0 + p) % s->h;
             n[p] = (r0 + p) / s->h;
           }
-          const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
+          const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
           FN(tap_lanes)(
               taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + (r0 * s->w + col) * s->cin + l0,
               s->w * s->cin, pixels, pixel_block, group, 1);
@@ -169,7 +169,7 @@ void FN(reid_conv_backward_data)(
           ih[p] = (m0 + p) / s->w % s->h;
           n[p] = (m0 + p) / (s->w * s->h);
         }
-        const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
+        const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
         FN(tap_lanes)(
             taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + m0 * s->cin + l0, s->cin, pixels,
             pixel_block, group, 1);
@@ -188,7 +188,7 @@ void FN(reid_conv_backward_data)(
             ih[p] = row % s->h;
             iw[p] = r + s->stride_w * (q0 + p);
           }
-          const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, taps);
+          const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
           FN(tap_lanes)(
               taps, ntaps, s->cout, wl, kernel_taps, lanes,
               dx + (row * s->w + iw[0]) * s->cin + l0, s->stride_w * s->cin, pixels, pixel_block,

@@ -164,10 +164,14 @@ void FN(reid_conv_backward_data)(
       const int64_t m_end = row_end * s->w;
       for (int64_t m0 = row_begin * s->w; m0 < m_end; m0 += pixel_block) {
         const int64_t pixels = min64(pixel_block, m_end - m0);
-        for (int64_t p = 0; p < pixels; p++) {
-          iw[p] = (m0 + p) % s->w;
-          ih[p] = (m0 + p) / s->w % s->h;
-          n[p] = (m0 + p) / (s->w * s->h);
+        // The first pixel by division, the others by stepping (as forward_taps).
+        iw[0] = m0 % s->w, ih[0] = m0 / s->w % s->h, n[0] = m0 / (s->w * s->h);
+        for (int64_t p = 1; p < pixels; p++) {
+          const int next_row = iw[p - 1] + 1 == s->w;
+          const int next_image = next_row && ih[p - 1] + 1 == s->h;
+          iw[p] = next_row ? 0 : iw[p - 1] + 1;
+          ih[p] = next_image ? 0 : ih[p - 1] + next_row;
+          n[p] = n[p - 1] + next_image;
         }
         const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
         FN(tap_lanes)(

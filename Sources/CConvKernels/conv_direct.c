@@ -47,6 +47,20 @@ static int keep_tap(
   return count + 1;
 }
 
+/// The coordinates (image, row, column) of the pixels m0 + p * m_step, p < count, of maps
+/// height x width flattened over (image, row, column). The first by division, the others by
+/// stepping: 64-bit divisions per pixel were most of the time of building a block's taps.
+static void pixel_coordinates(
+    int64_t m0, int64_t m_step, int64_t height, int64_t width, int count, int64_t *n,
+    int64_t *row, int64_t *col) {
+  int64_t c = m0 % width, r = m0 / width % height, image = m0 / (width * height);
+  for (int p = 0; p < count; p++) {
+    n[p] = image, row[p] = r, col[p] = c;
+    for (c += m_step; c >= width; c -= width)
+      if (++r == height) r = 0, image++;
+  }
+}
+
 /// The taps of the forward block of output pixels m0 + p * m_step, p < pixels (flattened
 /// over n, oh, ow: with m_step 1 a block may span rows and images, with m_step wo it is a
 /// column), for the first `slots` (the register block's pixels) of each tap, in the
@@ -58,17 +72,14 @@ static int keep_tap(
 static int forward_taps(
     const reid_conv_shape *s, const float *x, const float *zeros, int64_t m0, int64_t m_step,
     int64_t pixels, int slots, reid_tap *taps) {
+  int64_t n[REID_MAX_PIXELS], oh[REID_MAX_PIXELS], ow[REID_MAX_PIXELS];
   int64_t top[REID_MAX_PIXELS], left[REID_MAX_PIXELS], origin[REID_MAX_PIXELS];
-  // The first pixel's coordinates by division, the others by stepping: 64-bit divisions per
-  // pixel were most of this function's time.
-  int64_t ow = m0 % s->wo, oh = m0 / s->wo % s->ho, n = m0 / (s->wo * s->ho);
+  pixel_coordinates(m0, m_step, s->ho, s->wo, slots, n, oh, ow);
   for (int p = 0; p < slots; p++) {
     // A pixel past `pixels` reaches nothing.
-    top[p] = p < pixels ? oh * s->stride_h - s->pad_h : -s->h - s->kh * s->dilation_h;
-    left[p] = ow * s->stride_w - s->pad_w;
-    origin[p] = ((n * s->h + top[p]) * s->w + left[p]) * s->cin;
-    for (ow += m_step; ow >= s->wo; ow -= s->wo)
-      if (++oh == s->ho) oh = 0, n++;
+    top[p] = p < pixels ? oh[p] * s->stride_h - s->pad_h : -s->h - s->kh * s->dilation_h;
+    left[p] = ow[p] * s->stride_w - s->pad_w;
+    origin[p] = ((n[p] * s->h + top[p]) * s->w + left[p]) * s->cin;
   }
   int count = 0;
   for (int64_t i = 0; i < s->kh; i++) {

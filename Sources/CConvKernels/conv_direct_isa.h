@@ -147,11 +147,7 @@ void FN(reid_conv_backward_data)(
       for (int64_t col = 0; col < s->w; col++)
         for (int64_t r0 = row_begin; r0 < row_end; r0 += pixel_block) {
           const int64_t pixels = min64(pixel_block, row_end - r0);
-          for (int64_t p = 0; p < pixels; p++) {
-            iw[p] = col;
-            ih[p] = (r0 + p) % s->h;
-            n[p] = (r0 + p) / s->h;
-          }
+          pixel_coordinates(r0 * s->w + col, s->w, s->h, s->w, (int)pixels, n, ih, iw);
           const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
           FN(tap_lanes)(
               taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + (r0 * s->w + col) * s->cin + l0,
@@ -164,15 +160,7 @@ void FN(reid_conv_backward_data)(
       const int64_t m_end = row_end * s->w;
       for (int64_t m0 = row_begin * s->w; m0 < m_end; m0 += pixel_block) {
         const int64_t pixels = min64(pixel_block, m_end - m0);
-        // The first pixel by division, the others by stepping (as forward_taps).
-        iw[0] = m0 % s->w, ih[0] = m0 / s->w % s->h, n[0] = m0 / (s->w * s->h);
-        for (int64_t p = 1; p < pixels; p++) {
-          const int next_row = iw[p - 1] + 1 == s->w;
-          const int next_image = next_row && ih[p - 1] + 1 == s->h;
-          iw[p] = next_row ? 0 : iw[p - 1] + 1;
-          ih[p] = next_image ? 0 : ih[p - 1] + next_row;
-          n[p] = n[p - 1] + next_image;
-        }
+        pixel_coordinates(m0, 1, s->h, s->w, (int)pixels, n, ih, iw);
         const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
         FN(tap_lanes)(
             taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + m0 * s->cin + l0, s->cin, pixels,

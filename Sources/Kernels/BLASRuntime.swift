@@ -110,7 +110,7 @@ public enum BLASRuntime {
     }
     BLAS.setThreads(settings.threads)
     Convolution.algorithm = settings.convolution
-    DirectConvolution.threads = settings.threads
+    KernelThreads.count = settings.threads
     if settings.flushSubnormals {
       SubnormalMode.flushToZero()
     } else {

@@ -4,6 +4,9 @@ import TensorCore
 ///
 /// x and y are (rows, C) with rows = N * H * W. Statistics accumulate per channel in double
 /// precision, row by row, so the order (and so the bits) is fixed whatever the build flags.
+/// The passes run on `KernelThreads.count` threads: the sums split by channels (each
+/// channel's rows still summed first to last by one thread), the elementwise maps by rows,
+/// so the bits do not depend on the thread count either.
 public enum BatchNormKernels {
   /// Per-channel mean and biased variance of x (rows, C), two-pass.
   public static func statistics(
@@ -27,11 +30,40 @@ public enum BatchNormKernels {
   public static func addSums(
     _ x: UnsafePointer<Float>, rows: Int, channels: Int, into sum: inout [Double]
   ) {
-    sum.withUnsafeMutableBufferPointer { s in
-      for r in 0..<rows {
-        let row = x + r * channels
-        for c in 0..<channels { s[c] += Double(row[c]) }
+    sum.withUnsafeMutableBufferPointer { buffer in
+      nonisolated(unsafe) let (x, sums) = (x, buffer.baseAddress!)
+      KernelThreads.overChannels(channels, rows: rows) { range in
+        withPrivateSums([sums], range) { s in
+          let row0 = x + range.lowerBound
+          for r in 0..<rows {
+            let row = row0 + r * channels
+            for i in 0..<range.count { s[0][i] += Double(row[i]) }
+          }
+        }
       }
+    }
+  }
+
+  /// Runs `body` on private, cache-line-aligned copies of `sums[k][range]` and writes them
+  /// back: `body` indexes them from 0 (channel range.lowerBound + i at i). Threads that split
+  /// the channels then never write into one cache line (with the shared arrays, the two
+  /// threads of a split pass took longer than one thread: false sharing, measured).
+  static func withPrivateSums(
+    _ sums: [UnsafeMutablePointer<Double>], _ range: Range<Int>,
+    _ body: ([UnsafeMutablePointer<Double>]) -> Void
+  ) {
+    let count = range.count
+    let storage = UnsafeMutableRawPointer.allocate(
+      byteCount: max(1, sums.count * count) * MemoryLayout<Double>.stride, alignment: 64)
+    defer { storage.deallocate() }
+    let base = storage.bindMemory(to: Double.self, capacity: sums.count * count)
+    let locals = sums.indices.map { base + $0 * count }
+    for (local, shared) in zip(locals, sums) {
+      local.initialize(from: shared + range.lowerBound, count: count)
+    }
+    body(locals)
+    for (local, shared) in zip(locals, sums) {
+      (shared + range.lowerBound).update(from: local, count: count)
     }
   }
 
@@ -41,13 +73,21 @@ public enum BatchNormKernels {
     _ x: UnsafePointer<Float>, rows: Int, channels: Int, from mean: [Double],
     into squares: inout [Double]
   ) {
-    mean.withUnsafeBufferPointer { m in
-      squares.withUnsafeMutableBufferPointer { q in
-        for r in 0..<rows {
-          let row = x + r * channels
-          for c in 0..<channels {
-            let d = Double(row[c]) - m[c]
-            q[c] += d * d
+    mean.withUnsafeBufferPointer { meanBuffer in
+      squares.withUnsafeMutableBufferPointer { squaresBuffer in
+        nonisolated(unsafe) let (x, m, q) = (
+          x, meanBuffer.baseAddress!, squaresBuffer.baseAddress!
+        )
+        KernelThreads.overChannels(channels, rows: rows) { range in
+          withPrivateSums([q], range) { local in
+            let (q, m, row0) = (local[0], m + range.lowerBound, x + range.lowerBound)
+            for r in 0..<rows {
+              let row = row0 + r * channels
+              for i in 0..<range.count {
+                let d = Double(row[i]) - m[i]
+                q[i] += d * d
+              }
+            }
           }
         }
       }
@@ -61,15 +101,18 @@ public enum BatchNormKernels {
     scale: UnsafePointer<Float>, shift: UnsafePointer<Float>, relu: Bool = false,
     output y: UnsafeMutablePointer<Float>
   ) {
-    for r in 0..<rows {
-      let (xr, yr) = (x + r * channels, y + r * channels)
-      if relu {
-        for c in 0..<channels {
-          let v = xr[c] * scale[c] + shift[c]
-          yr[c] = v > 0 ? v : 0  // exactly ElementwiseKernels.reluForward
+    nonisolated(unsafe) let (x, scale, shift, y) = (x, scale, shift, y)
+    KernelThreads.overRows(rows, width: channels) { range in
+      for r in range {
+        let (xr, yr) = (x + r * channels, y + r * channels)
+        if relu {
+          for c in 0..<channels {
+            let v = xr[c] * scale[c] + shift[c]
+            yr[c] = v > 0 ? v : 0  // exactly ElementwiseKernels.reluForward
+          }
+        } else {
+          for c in 0..<channels { yr[c] = xr[c] * scale[c] + shift[c] }
         }
-      } else {
-        for c in 0..<channels { yr[c] = xr[c] * scale[c] + shift[c] }
       }
     }
   }
@@ -127,22 +170,33 @@ public enum BatchNormKernels {
     relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?,
     sumDy: inout [Double], sumDyXhat: inout [Double]
   ) {
-    sumDy.withUnsafeMutableBufferPointer { sd in
-      sumDyXhat.withUnsafeMutableBufferPointer { sdx in
-        for r in 0..<rows {
-          let (xr, dyr) = (x + r * stride, dy + r * channels)
-          if let (scale, shift) = relu {
-            for c in 0..<channels {
-              let g = reluMasked(dyr[c], xr[c], scale[c], shift[c])
-              let xhat = (xr[c] - mean[c]) * invStd[c]
-              sd[c] += Double(g)
-              sdx[c] += Double(g * xhat)
-            }
-          } else {
-            for c in 0..<channels {
-              let xhat = (xr[c] - mean[c]) * invStd[c]
-              sd[c] += Double(dyr[c])
-              sdx[c] += Double(dyr[c] * xhat)
+    sumDy.withUnsafeMutableBufferPointer { sumDyBuffer in
+      sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhatBuffer in
+        nonisolated(unsafe) let (x, dy, mean, invStd, relu) = (x, dy, mean, invStd, relu)
+        nonisolated(unsafe) let (sd, sdx) = (
+          sumDyBuffer.baseAddress!, sumDyXhatBuffer.baseAddress!
+        )
+        KernelThreads.overChannels(channels, rows: rows) { range in
+          withPrivateSums([sd, sdx], range) { local in
+            let (sd, sdx, lo) = (local[0], local[1], range.lowerBound)
+            let (mean, invStd, x0, dy0) = (mean + lo, invStd + lo, x + lo, dy + lo)
+            let relu = relu.map { (scale: $0.scale + lo, shift: $0.shift + lo) }
+            for r in 0..<rows {
+              let (xr, dyr) = (x0 + r * stride, dy0 + r * channels)
+              if let (scale, shift) = relu {
+                for i in 0..<range.count {
+                  let g = reluMasked(dyr[i], xr[i], scale[i], shift[i])
+                  let xhat = (xr[i] - mean[i]) * invStd[i]
+                  sd[i] += Double(g)
+                  sdx[i] += Double(g * xhat)
+                }
+              } else {
+                for i in 0..<range.count {
+                  let xhat = (xr[i] - mean[i]) * invStd[i]
+                  sd[i] += Double(dyr[i])
+                  sdx[i] += Double(dyr[i] * xhat)
+                }
+              }
             }
           }
         }
@@ -167,20 +221,25 @@ public enum BatchNormKernels {
       a[c] = Float(sumDy[c] / Double(batchRows)) * k
       b[c] = Float(sumDyXhat[c] / Double(batchRows)) * k
     }
-    a.withUnsafeBufferPointer { a in
-      b.withUnsafeBufferPointer { b in
-        for r in 0..<rows {
-          let (xr, dyr, dxr) = (x + r * channels, dy + r * channels, dx + r * channels)
-          if let (scale, shift) = relu {
-            for c in 0..<channels {
-              let g = reluMasked(dyr[c], xr[c], scale[c], shift[c])
-              let xhat = (xr[c] - mean[c]) * invStd[c]
-              dxr[c] += g * gamma[c] * invStd[c] - a[c] - xhat * b[c]
-            }
-          } else {
-            for c in 0..<channels {
-              let xhat = (xr[c] - mean[c]) * invStd[c]
-              dxr[c] += dyr[c] * gamma[c] * invStd[c] - a[c] - xhat * b[c]
+    a.withUnsafeBufferPointer { aBuffer in
+      b.withUnsafeBufferPointer { bBuffer in
+        nonisolated(unsafe) let (x, dy, dx, relu) = (x, dy, dx, relu)
+        nonisolated(unsafe) let (mean, invStd, gamma) = (mean, invStd, gamma)
+        nonisolated(unsafe) let (a, b) = (aBuffer.baseAddress!, bBuffer.baseAddress!)
+        KernelThreads.overRows(rows, width: channels) { range in
+          for r in range {
+            let (xr, dyr, dxr) = (x + r * channels, dy + r * channels, dx + r * channels)
+            if let (scale, shift) = relu {
+              for c in 0..<channels {
+                let g = reluMasked(dyr[c], xr[c], scale[c], shift[c])
+                let xhat = (xr[c] - mean[c]) * invStd[c]
+                dxr[c] += g * gamma[c] * invStd[c] - a[c] - xhat * b[c]
+              }
+            } else {
+              for c in 0..<channels {
+                let xhat = (xr[c] - mean[c]) * invStd[c]
+                dxr[c] += dyr[c] * gamma[c] * invStd[c] - a[c] - xhat * b[c]
+              }
             }
           }
         }

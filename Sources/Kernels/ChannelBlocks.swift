@@ -2,17 +2,21 @@
 /// and split.
 ///
 /// A block is `channels` contiguous scalars starting at channel `offset` of every pixel of a
-/// wider tensor. narrow: (P, channels); wide: (P, wideChannels), P = N * H * W pixels.
+/// wider tensor. narrow: (P, channels); wide: (P, wideChannels), P = N * H * W pixels. The
+/// pixels split over `KernelThreads.count` threads (each scalar has one writer).
 public enum ChannelBlockKernels {
   /// wide[p, offset + k] = narrow[p, k] for every pixel p and k < channels.
   public static func copy(
     _ narrow: UnsafePointer<Float>, channels: Int, into wide: UnsafeMutablePointer<Float>,
     wideChannels: Int, offset: Int, pixels: Int
   ) {
-    for p in 0..<pixels {
-      let src = narrow + p * channels
-      let dst = wide + p * wideChannels + offset
-      for k in 0..<channels { dst[k] = src[k] }
+    nonisolated(unsafe) let (narrow, wide) = (narrow, wide)
+    KernelThreads.overRows(pixels, width: channels) { range in
+      for p in range {
+        let src = narrow + p * channels
+        let dst = wide + p * wideChannels + offset
+        for k in 0..<channels { dst[k] = src[k] }
+      }
     }
   }
 
@@ -21,10 +25,13 @@ public enum ChannelBlockKernels {
     _ wide: UnsafePointer<Float>, wideChannels: Int, offset: Int,
     into narrow: UnsafeMutablePointer<Float>, channels: Int, pixels: Int
   ) {
-    for p in 0..<pixels {
-      let src = wide + p * wideChannels + offset
-      let dst = narrow + p * channels
-      for k in 0..<channels { dst[k] += src[k] }
+    nonisolated(unsafe) let (narrow, wide) = (narrow, wide)
+    KernelThreads.overRows(pixels, width: channels) { range in
+      for p in range {
+        let src = wide + p * wideChannels + offset
+        let dst = narrow + p * channels
+        for k in 0..<channels { dst[k] += src[k] }
+      }
     }
   }
 
@@ -33,10 +40,13 @@ public enum ChannelBlockKernels {
     _ wide: UnsafePointer<Float>, wideChannels: Int, offset: Int,
     into narrow: UnsafeMutablePointer<Float>, channels: Int, pixels: Int
   ) {
-    for p in 0..<pixels {
-      let src = wide + p * wideChannels + offset
-      let dst = narrow + p * channels
-      for k in 0..<channels { dst[k] = src[k] }
+    nonisolated(unsafe) let (narrow, wide) = (narrow, wide)
+    KernelThreads.overRows(pixels, width: channels) { range in
+      for p in range {
+        let src = wide + p * wideChannels + offset
+        let dst = narrow + p * channels
+        for k in 0..<channels { dst[k] = src[k] }
+      }
     }
   }
 
@@ -45,10 +55,13 @@ public enum ChannelBlockKernels {
     _ narrow: UnsafePointer<Float>, channels: Int, into wide: UnsafeMutablePointer<Float>,
     wideChannels: Int, offset: Int, pixels: Int
   ) {
-    for p in 0..<pixels {
-      let src = narrow + p * channels
-      let dst = wide + p * wideChannels + offset
-      for k in 0..<channels { dst[k] += src[k] }
+    nonisolated(unsafe) let (narrow, wide) = (narrow, wide)
+    KernelThreads.overRows(pixels, width: channels) { range in
+      for p in range {
+        let src = narrow + p * channels
+        let dst = wide + p * wideChannels + offset
+        for k in 0..<channels { dst[k] += src[k] }
+      }
     }
   }
 }

@@ -9,8 +9,11 @@ import Dispatch
 /// for backward-data, and write the weight gradient as (kh, kw, Cin, Cout). Each output scalar is one fused multiply-add chain in an order fixed
 /// by the shape (conv_kernels.h), so the bits depend on neither the ISA nor `threads`.
 public enum DirectConvolution {
-  /// The threads the direct kernels split their outputs over (set with the BLAS threads).
-  public nonisolated(unsafe) static var threads = 1
+  /// The threads the direct kernels split their outputs over (`KernelThreads.count`).
+  public static var threads: Int {
+    get { KernelThreads.count }
+    set { KernelThreads.count = newValue }
+  }
 
   private static let packedWeightSlot = 3
   private static let weightGradientSlot = 4
@@ -120,7 +123,7 @@ public enum DirectConvolution {
   ) {
     let (s, parts) = (shape(g), max(1, threads))
     nonisolated(unsafe) let (source, target) = (source, target)
-    split(parts) { part in
+    KernelThreads.split(parts) { part in
       withUnsafePointer(to: s) { body($0, source, target, Int64(part), Int64(parts)) }
     }
   }
@@ -160,21 +163,6 @@ public enum DirectConvolution {
     return out
   }
 
-  /// Runs `body(part)` for part in 0..<parts, on up to `parts` threads.
-  static func split(_ parts: Int, _ body: @Sendable (Int) -> Void) {
-    if parts == 1 {
-      body(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: parts, execute: body)
-    }
-  }
-
-  /// Runs a row kernel over `rows` rows, in `threads` contiguous runs.
-  static func overRows(_ rows: Int, _ body: @Sendable (Int64, Int64) -> Void) {
-    let parts = max(1, min(threads, rows))
-    split(parts) { part in body(Int64(rows * part / parts), Int64(rows * (part + 1) / parts)) }
-  }
-
   /// Runs a row kernel of `g` over `rows` rows on `threads` threads.
   static func run(
     _ kernel: ISA.RowKernel, _ g: ConvGeometry, rows: Int, input: UnsafePointer<Float>,
@@ -182,7 +170,7 @@ public enum DirectConvolution {
   ) {
     let s = shape(g)
     nonisolated(unsafe) let (input, weight, output) = (input, UnsafePointer(packedWeight), output)
-    overRows(rows) { begin, end in
+    KernelThreads.overRows(rows) { begin, end in
       withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
     }
   }
@@ -227,7 +215,7 @@ public enum DirectConvolution {
     let packed = workspace.scratch(weightGradientSlot, count: cout * g.patchSize)
     let (kernel, s, parts) = (isa.backwardWeights, shape(g), max(1, threads))
     nonisolated(unsafe) let (input, gradient, output) = (x, dy, packed)
-    split(parts) { part in
+    KernelThreads.split(parts) { part in
       withUnsafePointer(to: s) { kernel($0, input, gradient, output, Int64(part), Int64(parts)) }
     }
     overParts(g, UnsafePointer(packed), dw, reid_conv_add_weight_gradient)

@@ -34,4 +34,14 @@ public enum Fixtures {
     }
     return (worst, worstIndex)
   }
+
+  /// Where two arrays of scalars first differ in their bits ("" when identical): a short
+  /// message instead of both arrays in a failure.
+  public static func bitDifference(_ a: [Float], _ b: [Float]) -> String {
+    guard a.count == b.count else { return "\(a.count) scalars vs \(b.count)" }
+    let differing = a.indices.filter { a[$0].bitPattern != b[$0].bitPattern }
+    guard let first = differing.first else { return "" }
+    return
+      "\(differing.count) of \(a.count) scalars differ, first at \(first): \(a[first]) vs \(b[first])"
+  }
 }

@@ -1,3 +1,4 @@
+import Kernels
 import Layers
 import TensorCore
 import XCTest
@@ -134,6 +135,43 @@ final class BatchNorm2DTests: XCTestCase {
       XCTAssertEqual(
         separate.dbeta.map(\.bitPattern), fused.dbeta.map(\.bitPattern), "\(mode) dbeta")
       XCTAssert(separate.y.contains(0) && separate.y.contains { $0 > 0 }, "\(mode): no mask")
+    }
+  }
+
+  /// Forward and backward give the same bits on 1 and 2 kernel threads (channel-split sums,
+  /// row-split maps), with and without the fused ReLU, in both modes: on a batch large enough
+  /// to split, with channels that end in a partial block of 16.
+  func testThreadCountDoesNotChangeBits() {
+    let shape: Shape = [2, 24, 32, 72]
+    let x = Fixtures.uniform(shape, seed: 21, low: -2, high: 2)
+    let dy = Fixtures.uniform(shape, seed: 22)
+    for mode in [LayerMode.training, .inference] {
+      for relu in [false, true] {
+        let results = [1, 2].map { threads -> [[Float]] in
+          let saved = KernelThreads.count
+          KernelThreads.count = threads
+          defer { KernelThreads.count = saved }
+          let (bn, parameters, buffers) = makeLayer(channels: shape[3])
+          buffers.setValue(
+            bn.runningVariance, Fixtures.uniform([shape[3]], seed: 23, low: 0.5, high: 2))
+          let (y, cache) = bn.forward(
+            x, mode: mode, parameters: parameters, buffers: buffers, relu: relu)
+          var dx: Tensor? = Fixtures.uniform(shape, seed: 24)
+          bn.backward(dy, input: x, cache: cache, into: &dx, parameters: parameters, relu: relu)
+          return [
+            y.scalars, dx?.scalars ?? [], parameters.gradient(bn.weight).scalars,
+            parameters.gradient(bn.bias).scalars, Array(buffers.values(bn.runningMean)),
+            Array(buffers.values(bn.runningVariance)),
+          ]
+        }
+        for (name, (one, two)) in zip(
+          ["y", "dx", "dgamma", "dbeta", "running mean", "running variance"],
+          zip(results[0], results[1]))
+        {
+          let difference = Fixtures.bitDifference(one, two)
+          XCTAssert(difference.isEmpty, "\(mode) relu \(relu) \(name): \(difference)")
+        }
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 /// Batch-norm + ReLU over the first `channels` channels of a wider NHWC buffer: the loops
@@ -7,6 +8,7 @@ import TensorCore
 /// wide: (rows, stride) with rows = N * H * W and channels <= stride; narrow: (rows, channels),
 /// contiguous. The statistics and the gradient sums come from `ShardedNormalization`, over the
 /// channels' own contiguous copies or in place with a stride: the same numbers either way.
+/// The rows split over `KernelThreads.count` threads (each row's outputs depend on it alone).
 enum PrefixNormKernels {
   /// narrow = max(wide[:, :channels] * scale + shift, 0).
   static func normalizeReLU(
@@ -14,9 +16,12 @@ enum PrefixNormKernels {
     scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
     into narrow: UnsafeMutablePointer<Float>
   ) {
-    for r in 0..<rows {
-      let (xr, yr) = (wide + r * stride, narrow + r * channels)
-      for c in 0..<channels { yr[c] = max(xr[c] * scale[c] + shift[c], 0) }
+    nonisolated(unsafe) let (wide, scale, shift, narrow) = (wide, scale, shift, narrow)
+    KernelThreads.overRows(rows, width: channels) { range in
+      for r in range {
+        let (xr, yr) = (wide + r * stride, narrow + r * channels)
+        for c in 0..<channels { yr[c] = max(xr[c] * scale[c] + shift[c], 0) }
+      }
     }
   }
 
@@ -37,22 +42,28 @@ enum PrefixNormKernels {
     sums: (sumDy: [Double], sumDyXhat: [Double], rows: Int)?,
     inputGradient dWide: UnsafeMutablePointer<Float>
   ) {
-    var k = [Float](repeating: 0, count: channels)
-    var a = [Float](repeating: 0, count: channels)
-    var b = [Float](repeating: 0, count: channels)
-    for c in 0..<channels {
-      k[c] = gamma[c] * invStd[c]
-      if let sums {
-        a[c] = Float(sums.sumDy[c] / Double(sums.rows)) * k[c]
-        b[c] = Float(sums.sumDyXhat[c] / Double(sums.rows)) * k[c]
-      }
+    let k = (0..<channels).map { gamma[$0] * invStd[$0] }
+    let a = (0..<channels).map { c in sums.map { Float($0.sumDy[c] / Double($0.rows)) * k[c] } ?? 0
     }
-    for r in 0..<rows {
-      let (xr, dyr, dxr) = (wide + r * stride, dy + r * channels, dWide + r * stride)
-      for c in 0..<channels {
-        let g = xr[c] * scale[c] + shift[c] > 0 ? dyr[c] : 0
-        let xhat = (xr[c] - mean[c]) * invStd[c]
-        dxr[c] += g * k[c] - a[c] - xhat * b[c]
+    let b = (0..<channels).map { c in
+      sums.map { Float($0.sumDyXhat[c] / Double($0.rows)) * k[c] } ?? 0
+    }
+    nonisolated(unsafe) let (wide, dy, dWide) = (wide, dy, dWide)
+    nonisolated(unsafe) let (scale, shift, mean, invStd) = (scale, shift, mean, invStd)
+    KernelThreads.overRows(rows, width: channels) { range in
+      k.withUnsafeBufferPointer { k in
+        a.withUnsafeBufferPointer { a in
+          b.withUnsafeBufferPointer { b in
+            for r in range {
+              let (xr, dyr, dxr) = (wide + r * stride, dy + r * channels, dWide + r * stride)
+              for c in 0..<channels {
+                let g = xr[c] * scale[c] + shift[c] > 0 ? dyr[c] : 0
+                let xhat = (xr[c] - mean[c]) * invStd[c]
+                dxr[c] += g * k[c] - a[c] - xhat * b[c]
+              }
+            }
+          }
+        }
       }
     }
   }

@@ -1,0 +1,64 @@
+import Dispatch
+
+/// The threads the training core's own kernels (direct convolutions, batch norm, channel
+/// copies) split their work over, and the ways they split it.
+///
+/// Every split hands each output scalar to exactly one thread, which computes it in the same
+/// order as a single thread would, so no result depends on `count`.
+public enum KernelThreads {
+  /// The threads to use (set with the BLAS threads, `BLASRuntime`).
+  public nonisolated(unsafe) static var count = 1
+
+  /// Channels per run of a channel split: a multiple of 16 floats, so that two threads never
+  /// write the same 64-byte cache line of a row.
+  static let channelGrain = 16
+
+  /// Work below this many scalars runs on the calling thread: waking a second thread costs
+  /// microseconds, as much as streaming ~64 Ki floats.
+  static let minimumParallelScalars = 1 << 16
+
+  /// Runs `body(part)` for part in 0..<parts, on up to `parts` threads.
+  public static func split(_ parts: Int, _ body: @Sendable (Int) -> Void) {
+    if parts <= 1 {
+      body(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+    }
+  }
+
+  /// Runs `body(begin, end)` over `rows` rows in `count` contiguous runs.
+  static func overRows(_ rows: Int, _ body: @Sendable (Int64, Int64) -> Void) {
+    let parts = max(1, min(count, rows))
+    split(parts) { part in body(Int64(rows * part / parts), Int64(rows * (part + 1) / parts)) }
+  }
+
+  /// Runs `body(range)` over the rows 0..<rows of a pass that touches `width` scalars per
+  /// row, in contiguous runs, one per thread; on the calling thread when the pass is small or
+  /// `count` is 1. For passes where each row's outputs depend on that row alone.
+  public static func overRows(
+    _ rows: Int, width: Int, _ body: @Sendable (Range<Int>) -> Void
+  ) {
+    let parts = rows * width < minimumParallelScalars ? 1 : max(1, min(count, rows))
+    guard parts > 1 else { return body(0..<rows) }
+    split(parts) { part in body(rows * part / parts..<rows * (part + 1) / parts) }
+  }
+
+  /// Runs `body(range)` over the channels 0..<channels of a (rows, channels) pass in
+  /// contiguous runs of whole `channelGrain` blocks, one per thread; on the calling thread
+  /// when the pass is small or `count` is 1.
+  ///
+  /// A per-channel reduction over rows split this way keeps its order (each channel's rows
+  /// are summed by one thread, first to last), so its bits do not depend on `count`.
+  public static func overChannels(
+    _ channels: Int, rows: Int, _ body: @Sendable (Range<Int>) -> Void
+  ) {
+    let blocks = (channels + channelGrain - 1) / channelGrain
+    let parts = rows * channels < minimumParallelScalars ? 1 : max(1, min(count, blocks))
+    guard parts > 1 else { return body(0..<channels) }
+    split(parts) { part in
+      let begin = min(channels, blocks * part / parts * channelGrain)
+      let end = min(channels, blocks * (part + 1) / parts * channelGrain)
+      if begin < end { body(begin..<end) }
+    }
+  }
+}

@@ -34,7 +34,7 @@ let package = Package(
     // MARK: - Training core
     .target(name: "TensorCore", swiftSettings: numericFlags),
     .target(
-      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS", "CConvKernels"],
+      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS", "CConvKernels", "CNormKernels"],
       swiftSettings: numericFlags),
     .target(name: "Layers", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
@@ -44,6 +44,11 @@ let package = Package(
     // baseline, AVX-512 variants chosen at run time).
     .target(
       name: "CConvKernels",
+      cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3", "-ffp-contract=off"])]),
+
+    // Batch-norm reductions in C: registers hold the sums over a chunk of rows, per ISA.
+    .target(
+      name: "CNormKernels",
       cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3", "-ffp-contract=off"])]),
 
     // oneDNN's convolution, linked by reid-bench only (the reference rate of issue 13).

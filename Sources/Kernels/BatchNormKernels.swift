@@ -1,3 +1,4 @@
+import CNormKernels
 import TensorCore
 
 /// Per-channel batch normalization over NHWC rows.
@@ -26,69 +27,36 @@ public enum BatchNormKernels {
   }
 
   /// s[c] += x[r][c] for every row r of x (rows, C), row by row in double precision: the
-  /// first pass of `statistics`.
+  /// first pass of `statistics`. (`BatchNormReference.addSums` is the plain loop.)
   public static func addSums(
-    _ x: UnsafePointer<Float>, rows: Int, channels: Int, into sum: inout [Double]
+    _ x: UnsafePointer<Float>, rows: Int, channels: Int, into sum: inout [Double],
+    isa: DirectConvolution.ISA = .best
   ) {
+    let kernel = isa == .avx512 ? reid_bn_add_sums_avx512 : reid_bn_add_sums_avx2
     sum.withUnsafeMutableBufferPointer { buffer in
-      nonisolated(unsafe) let (x, sums) = (x, buffer.baseAddress!)
+      nonisolated(unsafe) let (x, s) = (x, buffer.baseAddress)
       KernelThreads.overChannels(channels, rows: rows) { range in
-        withPrivateSums([sums], range) { s in
-          let row0 = x + range.lowerBound
-          for r in 0..<rows {
-            let row = row0 + r * channels
-            for i in 0..<range.count { s[0][i] += Double(row[i]) }
-          }
-        }
+        kernel(x, Int64(channels), Int64(rows), Int64(range.lowerBound), Int64(range.upperBound), s)
       }
     }
   }
 
-  /// Runs `body` on private, cache-line-aligned copies of `sums[k][range]` and writes them
-  /// back: `body` indexes them from 0 (channel range.lowerBound + i at i). Threads that split
-  /// the channels then never write into one cache line (with the shared arrays, the two
-  /// threads of a split pass took longer than one thread: false sharing, measured).
-  static func withPrivateSums(
-    _ sums: [UnsafeMutablePointer<Double>], _ range: Range<Int>,
-    _ body: ([UnsafeMutablePointer<Double>]) -> Void
-  ) {
-    let count = range.count
-    let storage = UnsafeMutableRawPointer.allocate(
-      byteCount: max(1, sums.count * count) * MemoryLayout<Double>.stride, alignment: 64)
-    defer { storage.deallocate() }
-    let base = storage.bindMemory(to: Double.self, capacity: sums.count * count)
-    let locals = sums.indices.map { base + $0 * count }
-    for (local, shared) in zip(locals, sums) {
-      local.initialize(from: shared + range.lowerBound, count: count)
-    }
-    body(locals)
-    for (local, shared) in zip(locals, sums) {
-      (shared + range.lowerBound).update(from: local, count: count)
-    }
-  }
-
   /// q[c] += (x[r][c] - mean[c])^2 for every row r of x (rows, C), row by row in double
-  /// precision: the second pass of `statistics`.
+  /// precision: the second pass of `statistics`. (`BatchNormReference` has the plain loop.)
   public static func addSquaredDeviations(
     _ x: UnsafePointer<Float>, rows: Int, channels: Int, from mean: [Double],
-    into squares: inout [Double]
+    into squares: inout [Double], isa: DirectConvolution.ISA = .best
   ) {
+    let kernel =
+      isa == .avx512
+      ? reid_bn_add_squared_deviations_avx512 : reid_bn_add_squared_deviations_avx2
     mean.withUnsafeBufferPointer { meanBuffer in
       squares.withUnsafeMutableBufferPointer { squaresBuffer in
-        nonisolated(unsafe) let (x, m, q) = (
-          x, meanBuffer.baseAddress!, squaresBuffer.baseAddress!
-        )
+        nonisolated(unsafe) let (x, m, q) = (x, meanBuffer.baseAddress, squaresBuffer.baseAddress)
         KernelThreads.overChannels(channels, rows: rows) { range in
-          withPrivateSums([q], range) { local in
-            let (q, m, row0) = (local[0], m + range.lowerBound, x + range.lowerBound)
-            for r in 0..<rows {
-              let row = row0 + r * channels
-              for i in 0..<range.count {
-                let d = Double(row[i]) - m[i]
-                q[i] += d * d
-              }
-            }
-          }
+          kernel(
+            x, Int64(channels), Int64(rows), Int64(range.lowerBound), Int64(range.upperBound), m,
+            q)
         }
       }
     }
@@ -163,42 +131,25 @@ public enum BatchNormKernels {
 
   /// sumDy[c] += sum(dy), sumDyXhat[c] += sum(dy * xhat) over the rows of x (rows, stride,
   /// channels <= stride) and dy (rows, channels), row by row in double precision; with `relu`,
-  /// dy is masked as `backwardTraining` masks it.
+  /// dy is masked as `backwardTraining` masks it. (`BatchNormReference` has the plain loop.)
   public static func addGradientSums(
     _ x: UnsafePointer<Float>, stride: Int, _ dy: UnsafePointer<Float>, rows: Int,
     channels: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
     relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?,
-    sumDy: inout [Double], sumDyXhat: inout [Double]
+    sumDy: inout [Double], sumDyXhat: inout [Double], isa: DirectConvolution.ISA = .best
   ) {
+    let kernel =
+      isa == .avx512 ? reid_bn_add_gradient_sums_avx512 : reid_bn_add_gradient_sums_avx2
+    let operands = reid_bn_operands(
+      mean: mean, inv_std: invStd, scale: relu?.scale, shift: relu?.shift)
     sumDy.withUnsafeMutableBufferPointer { sumDyBuffer in
       sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhatBuffer in
-        nonisolated(unsafe) let (x, dy, mean, invStd, relu) = (x, dy, mean, invStd, relu)
-        nonisolated(unsafe) let (sd, sdx) = (
-          sumDyBuffer.baseAddress!, sumDyXhatBuffer.baseAddress!
-        )
+        nonisolated(unsafe) let (x, dy, operands) = (x, dy, operands)
+        nonisolated(unsafe) let (sd, sdx) = (sumDyBuffer.baseAddress, sumDyXhatBuffer.baseAddress)
         KernelThreads.overChannels(channels, rows: rows) { range in
-          withPrivateSums([sd, sdx], range) { local in
-            let (sd, sdx, lo) = (local[0], local[1], range.lowerBound)
-            let (mean, invStd, x0, dy0) = (mean + lo, invStd + lo, x + lo, dy + lo)
-            let relu = relu.map { (scale: $0.scale + lo, shift: $0.shift + lo) }
-            for r in 0..<rows {
-              let (xr, dyr) = (x0 + r * stride, dy0 + r * channels)
-              if let (scale, shift) = relu {
-                for i in 0..<range.count {
-                  let g = reluMasked(dyr[i], xr[i], scale[i], shift[i])
-                  let xhat = (xr[i] - mean[i]) * invStd[i]
-                  sd[i] += Double(g)
-                  sdx[i] += Double(g * xhat)
-                }
-              } else {
-                for i in 0..<range.count {
-                  let xhat = (xr[i] - mean[i]) * invStd[i]
-                  sd[i] += Double(dyr[i])
-                  sdx[i] += Double(dyr[i] * xhat)
-                }
-              }
-            }
-          }
+          kernel(
+            x, Int64(stride), dy, Int64(channels), Int64(rows), Int64(range.lowerBound),
+            Int64(range.upperBound), operands, sd, sdx)
         }
       }
     }

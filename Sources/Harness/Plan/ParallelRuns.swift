@@ -119,8 +119,9 @@ public struct ParallelRuns {
   /// Starts the child of `run`, its output appended to its log.
   func start(_ run: PlannedRun) throws -> Process {
     let url = logURL(run)
+    // A log that cannot be created fails in FileHandle(forWritingTo:) below, naming the file.
     if !FileManager.default.fileExists(atPath: url.path) {
-      FileManager.default.createFile(atPath: url.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     }
     let handle = try FileHandle(forWritingTo: url)
     try handle.seekToEnd()

@@ -124,7 +124,8 @@ let package = Package(
     .testTarget(name: "HarnessTests", dependencies: ["Harness", "Models", "_TestSupport"]),
     .testTarget(name: "EndToEndTests", dependencies: ["reid", "ImageIO", "_TestSupport"]),
     .testTarget(
-      name: "ModelsTests", dependencies: ["Models", "Layers", "Kernels", "Checkpoint", "_TestSupport"],
+      name: "ModelsTests",
+      dependencies: ["Models", "Layers", "Kernels", "Checkpoint", "_TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "_TestSupport"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "ImageIO"]),

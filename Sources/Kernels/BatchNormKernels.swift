@@ -165,19 +165,20 @@ public enum BatchNormKernels {
     sumDy: [Double], sumDyXhat: [Double], batchRows: Int,
     inputGradient dx: UnsafeMutablePointer<Float>
   ) {
-    var a = [Float](repeating: 0, count: channels)
-    var b = [Float](repeating: 0, count: channels)
+    var coefficients = (
+      a: [Float](repeating: 0, count: channels), b: [Float](repeating: 0, count: channels)
+    )
     for c in 0..<channels {
       let k = gamma[c] * invStd[c]
-      a[c] = Float(sumDy[c] / Double(batchRows)) * k
-      b[c] = Float(sumDyXhat[c] / Double(batchRows)) * k
+      coefficients.a[c] = Float(sumDy[c] / Double(batchRows)) * k
+      coefficients.b[c] = Float(sumDyXhat[c] / Double(batchRows)) * k
     }
-    a.withUnsafeBufferPointer { aBuffer in
-      b.withUnsafeBufferPointer { bBuffer in
-        nonisolated(unsafe) let (x, dy, dx, relu) = (x, dy, dx, relu)
-        nonisolated(unsafe) let (mean, invStd, gamma) = (mean, invStd, gamma)
-        nonisolated(unsafe) let (a, b) = (aBuffer.baseAddress!, bBuffer.baseAddress!)
-        KernelThreads.overRows(rows, width: channels) { range in
+    let (a, b) = coefficients
+    nonisolated(unsafe) let (x, dy, dx, relu) = (x, dy, dx, relu)
+    nonisolated(unsafe) let (mean, invStd, gamma) = (mean, invStd, gamma)
+    KernelThreads.overRows(rows, width: channels) { range in
+      a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
           for r in range {
             let (xr, dyr, dxr) = (x + r * channels, dy + r * channels, dx + r * channels)
             if let (scale, shift) = relu {

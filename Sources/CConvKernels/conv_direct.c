@@ -12,9 +12,13 @@
 #include "conv_kernels.h"
 
 /// The bytes of dy and x that backward-weights keeps in cache while it runs every work item
-/// over one segment of output rows: about twice an L1 (96 KiB measured best of 48-768 KiB on
-/// Ice Lake; 384 KiB ran 10-25 % slower on 14x6 maps).
-#define WEIGHT_SEGMENT_BYTES (96 * 1024)
+/// over one segment of output rows: within a core's L2. Each item loads and stores its
+/// accumulators once per segment, so short segments cost that on few pixels: on Zen 4, with
+/// the items in their present order, 384 KiB took 11 % less time than 96 KiB over both
+/// backbones' weight gradients (3 alternations; Mixed_6a 3x3/2 288-384 105 -> 150-163
+/// GFLOPS, Mixed_7b 3x3 +50 %), and 192-768 KiB were alike. (On Ice Lake, before the item
+/// order, 96 KiB had measured best and 384 KiB 10-25 % slower on 14x6 maps: to re-measure.)
+#define WEIGHT_SEGMENT_BYTES (384 * 1024)
 
 /// The most pixels of a register block (the 12 x 1 block of block_plan).
 #define REID_MAX_PIXELS 12

@@ -67,8 +67,8 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 1, inputHeight: 7, inputWidth: 9, inputChannels: 112, outputChannels: 100,
       kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
-    // Large enough that backward-weights runs its items over several segments of rows (about
-    // 10 KiB a row against 96 KiB segments), splitting an image between segments.
+    // Large enough that backward-weights runs its items over several segments of rows (10 KiB
+    // a row against 384 KiB segments: 38, 38 and 4 rows), splitting an image between segments.
     ConvGeometry(
       batch: 2, inputHeight: 40, inputWidth: 40, inputChannels: 24, outputChannels: 40,
       kernel: (3, 3), padding: (1, 1)),

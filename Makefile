@@ -63,16 +63,21 @@ bench: check-deps
 ## needs torch and torchvision) back to back for each model and shape in turn, so that both
 ## sides of a ratio see the same machine load, and the ratio ours / PyTorch. Ours runs under
 ## each OpenBLAS kernel family of BENCH_CORE_TYPES: Haswell (the tables' pinned default) and,
-## on a CPU with AVX-512 (which PyTorch's oneDNN uses), SkylakeX.
+## on a CPU with AVX-512 (which PyTorch's oneDNN uses), SkylakeX. Each model and shape is
+## timed BENCH_ROUNDS times in a row (ours, PyTorch, ours, PyTorch, ...); the table at the end
+## (scripts/bench_ratios.py) gives every round's ratio and their median, the figure to quote
+## on a machine whose speed drifts (one round's ratio has been off by 0.2-0.3 here).
 BENCH_MODELS ?= densenet121 inception_v3
 BENCH_SHAPES ?= 256x128x8 748x246x13
 # Timed steps per shape, after a warm-up step; the median is quoted (3: a true median).
 BENCH_STEPS ?= 3
+BENCH_ROUNDS ?= 3
 BENCH_CORE_TYPES ?= Haswell $(if $(shell grep -m1 -ow avx512f /proc/cpuinfo 2>/dev/null),SkylakeX)
 bench-compare: check-deps
 	$(SWIFT) build $(SWIFT_BUILD_FLAGS) --product reid-bench
 	set -e; rm -f .build/bench-compare.txt; \
 	for model in $(BENCH_MODELS); do for shape in $(BENCH_SHAPES); do \
+	for round in $$(seq $(BENCH_ROUNDS)); do \
 	  for core in $(BENCH_CORE_TYPES); do \
 	    $(SWIFT) run $(SWIFT_BUILD_FLAGS) --skip-build reid-bench --core-type $$core \
 	      --only models --models $$model --model-shapes $$shape --model-steps $(BENCH_STEPS) \
@@ -83,8 +88,9 @@ bench-compare: check-deps
 	    --steps $(BENCH_STEPS) \
 	    $(foreach core,$(BENCH_CORE_TYPES),--compare ../.build/bench-models-$(core).txt)) \
 	    | tee -a .build/bench-compare.txt; \
-	done; done; \
-	echo; echo "ours / PyTorch:"; grep 'ours (' .build/bench-compare.txt
+	done; done; done; \
+	echo; echo "ours / PyTorch ($(BENCH_ROUNDS) rounds):"; \
+	python3 scripts/bench_ratios.py .build/bench-compare.txt
 
 ## table1, table2, table3: train and evaluate what the table needs (cached runs are
 ## skipped, interrupted ones resume; JOBS at a time), then write $(RESULTS)/tableN.md and

@@ -57,6 +57,39 @@ enum ConvShapes {
     (conv("inception.Mixed_7b 3x3 448-384", 6, 2, 448, 384, k: (3, 3), p: (1, 1)), 2),
   ]
 
+  /// DenseNet121's 1x1 convolutions, one per layer: each dense layer's bottleneck (its
+  /// block's input plus 32 channels per earlier layer, to 128) and the three transitions.
+  /// They run on sgemm whichever `blas.conv` says; `DirectConvBenchmark` sets them beside
+  /// the direct kernels and oneDNN, because at 256x128 they are a third of DenseNet's step.
+  static let densenetPointwise: [(named: Named, layers: Int)] = {
+    // Each dense block's map size, input channels and layers.
+    let blocks: [(h: Int, w: Int, input: Int, layers: Int)] = [
+      (64, 32, 64, 6), (32, 16, 128, 12), (16, 8, 256, 24), (8, 4, 512, 16),
+    ]
+    var shapes: [(named: Named, layers: Int)] = []
+    for (index, block) in blocks.enumerated() {
+      for layer in 0..<block.layers {
+        let channels = block.input + 32 * layer
+        shapes.append(
+          (
+            conv(
+              "densenet.block\(index + 1) 1x1 \(channels)-128", block.h, block.w, channels,
+              128, k: (1, 1)), 1
+          ))
+      }
+      if index < blocks.count - 1 {
+        let channels = block.input + 32 * block.layers
+        shapes.append(
+          (
+            conv(
+              "densenet.transition\(index + 1) 1x1 \(channels)-\(channels / 2)", block.h,
+              block.w, channels, channels / 2, k: (1, 1)), 1
+          ))
+      }
+    }
+    return shapes
+  }()
+
   static let all: [Named] = [
     conv("densenet.conv0 7x7/2", 256, 128, 3, 64, k: (7, 7), s: 2, p: (3, 3)),
     conv("densenet.block1 1x1", 64, 32, 160, 128, k: (1, 1)),

@@ -4,15 +4,31 @@ import Kernels
 import TensorCore
 
 /// The direct convolution kernels against ours with im2col + sgemm and oneDNN's direct
-/// convolution on every non-1x1 convolution shape of both backbones, each
-/// pass, at the BLAS thread count; each rate also as a fraction of the FMA peak measured in
-/// the same run on as many threads. Shapes are listed costliest first per backbone (flops
-/// times the number of layers with the shape). GFLOPS count every tap, also those in the
-/// padding, which the direct kernels and oneDNN skip: a padded shape can beat the peak.
+/// convolution on every non-1x1 convolution shape of both backbones (or on DenseNet121's 1x1
+/// convolutions, where ours is plain sgemm), each pass, at the BLAS thread count; each rate
+/// also as a fraction of the FMA peak measured in the same run on as many threads. Shapes are
+/// listed costliest first per backbone (flops times the number of layers with the shape).
+/// GFLOPS count every tap, also those in the padding, which the direct kernels and oneDNN
+/// skip: a padded shape can beat the peak.
 struct DirectConvBenchmark {
   var budget: Double
   var threads: Int
   var filter: String?
+  /// The shapes, with how many layers of a training step have each.
+  var shapes = ConvShapes.direct
+  /// The section's heading and what its totals cover.
+  var title = "Direct convolution"
+  var subject = "non-1x1 convolutions"
+  /// Ours without the direct kernels: im2col + sgemm, or plain sgemm for 1x1.
+  var baseline = "im2col + sgemm"
+
+  /// The pointwise variant: DenseNet121's 1x1 convolutions, which training runs on sgemm.
+  static func densenetPointwise(budget: Double, threads: Int, filter: String?) -> Self {
+    Self(
+      budget: budget, threads: threads, filter: filter, shapes: ConvShapes.densenetPointwise,
+      title: "DenseNet121's 1x1 convolutions (trained on sgemm)",
+      subject: "DenseNet121 1x1 convolutions", baseline: "sgemm")
+  }
 
   /// A pass of `g` on the direct kernels (whatever `DirectConvolution.prefersIm2col` says) or
   /// on im2col + sgemm, as a closure over fresh operands. Each pass has the same flops
@@ -60,14 +76,14 @@ struct DirectConvBenchmark {
     let best = peaks.max { $0.gflops < $1.gflops }
     let (peakName, peak) = (best?.name ?? "-", best?.gflops ?? .nan)
     print(
-      "\n## Direct convolution, batch 8, 256x128 input, \(threads) threads "
+      "\n## \(title), batch 8, 256x128 input, \(threads) threads "
         + "(GFLOPS, and % of the \(Format.number(peak)) GFLOPS \(peakName) FMA peak "
         + "on \(threads) threads; direct kernels: \(DirectConvolution.ISA.best))\n")
     print(
-      "| shape | layers | pass | direct | % peak | im2col + sgemm | % peak | direct / im2col "
+      "| shape | layers | pass | direct | % peak | \(baseline) | % peak | direct / \(baseline) "
         + "| oneDNN | % peak | direct / oneDNN | blas.conv: direct runs | ms per step |")
     print("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|")
-    let ranked = ConvShapes.direct.sorted {
+    let ranked = shapes.sorted {
       let (a, b) = ($0.named, $1.named)
       let (aNet, bNet) = (a.name.prefix(while: { $0 != "." }), b.name.prefix(while: { $0 != "." }))
       if aNet != bNet { return aNet < bNet }
@@ -84,7 +100,8 @@ struct DirectConvBenchmark {
         // Training never asks for the image's gradient: the first layer's backward-data is
         // listed but left out of the totals.
         let trained = !(pass == .backwardData && g.inputChannels == 3)
-        let runsIm2col = DirectConvolution.prefersIm2col(g, pass)
+        // Pointwise convolutions are one sgemm (the im2col column's path, without im2col).
+        let runsIm2col = g.isPointwise || DirectConvolution.prefersIm2col(g, pass)
         if trained {
           totals.direct += direct * Double(layers)
           totals.im2col += im2col * Double(layers)
@@ -102,7 +119,8 @@ struct DirectConvBenchmark {
         } else {
           line += " - | - | - |"
         }
-        line += trained ? (runsIm2col ? " im2col |" : " direct |") : " (not in training) |"
+        let route = runsIm2col ? (g.isPointwise ? "sgemm" : "im2col") : "direct"
+        line += trained ? " \(route) |" : " (not in training) |"
         // What the layers of this shape cost a training step, as routed: where time goes.
         line +=
           trained
@@ -112,8 +130,8 @@ struct DirectConvBenchmark {
     }
     let ms = { (seconds: Double) in Format.number(seconds * 1e3) + " ms" }
     print(
-      "\nAll shapes, weighted by layers, per training step's non-1x1 convolutions: direct "
-        + "kernels \(ms(totals.direct)), im2col + sgemm \(ms(totals.im2col)), blas.conv: direct "
+      "\nAll shapes, weighted by layers, per training step's \(subject): direct "
+        + "kernels \(ms(totals.direct)), \(baseline) \(ms(totals.im2col)), blas.conv: direct "
         + "(each pass as the last column says) \(ms(totals.chosen)), oneDNN \(ms(totals.dnnl)) "
         + "(\(OneDNNConvolution.implementations.joined(separator: ", ")))")
   }

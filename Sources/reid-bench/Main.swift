@@ -15,7 +15,8 @@ struct ReIDBench: ParsableCommand {
   var budget = 0.3
 
   @Option(
-    help: "Sections to run: peak, direct, blas, conv, layers, models, data, eval (comma-separated)."
+    help:
+      "Sections to run: peak, direct, pointwise, blas, conv, layers, models, data, eval (comma-separated)."
   )
   var only = "peak,direct,blas,conv,layers,models,data,eval"
 
@@ -61,6 +62,10 @@ struct ReIDBench: ParsableCommand {
     if sections.contains("peak") { PeakBenchmark(budget: budget).run() }
     if sections.contains("direct") {
       DirectConvBenchmark(budget: budget, threads: blas.threads, filter: filter).run()
+    }
+    if sections.contains("pointwise") {
+      DirectConvBenchmark.densenetPointwise(budget: budget, threads: blas.threads, filter: filter)
+        .run()
     }
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") {

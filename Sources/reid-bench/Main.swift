@@ -18,7 +18,7 @@ struct ReIDBench: ParsableCommand {
     help:
       "Sections to run: peak, direct, pointwise, blas, conv, layers, models, data, eval (comma-separated)."
   )
-  var only = "peak,direct,blas,conv,layers,models,data,eval"
+  var only = "peak,direct,pointwise,blas,conv,layers,models,data,eval"
 
   @Option(help: "Timed training steps per model and shape (models section; the median is quoted).")
   var modelSteps = 3

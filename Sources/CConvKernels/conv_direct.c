@@ -28,8 +28,12 @@
 ///
 /// A pixel that the tap misses (outside the image, or past the end of a partial block) points
 /// at a vector of zeros instead, so that every block runs the same unbranched loop. That
-/// leaves the bits of the reference, which skips such terms: a chain starts at +0 and can
-/// never become -0 (an exact zero sum rounds to +0), so fma(0, w, acc) == acc for finite w.
+/// leaves the bits of the reference, which skips such terms: a chain starts at +0 and does
+/// not become -0 (an exact zero sum rounds to +0), so fma(0, w, acc) == acc for finite w.
+/// One exception, with subnormals flushed (training's default): a negative partial sum under
+/// FLT_MIN in magnitude flushes to -0, and a missed tap then gives +0 where the reference
+/// keeps -0. Only the sign of a zero result can differ, and only if every later term of the
+/// chain is zero too; no test or run has met it.
 typedef struct {
   const float *in[REID_MAX_PIXELS];
   int64_t w_offset;

@@ -38,7 +38,7 @@ let package = Package(
       swiftSettings: numericFlags),
     .target(name: "Layers", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
-    .target(name: "Optim", dependencies: ["TensorCore"], swiftSettings: numericFlags),
+    .target(name: "Optim", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
 
     // Convolution micro-kernels in C with intrinsics, per-function ISA targets (x86-64-v3
     // baseline, AVX-512 variants chosen at run time).
@@ -125,7 +125,7 @@ let package = Package(
     .testTarget(name: "EndToEndTests", dependencies: ["reid", "ImageIO", "_TestSupport"]),
     .testTarget(
       name: "ModelsTests",
-      dependencies: ["Models", "Layers", "Kernels", "Checkpoint", "_TestSupport"],
+      dependencies: ["Models", "Layers", "Kernels", "Optim", "Checkpoint", "_TestSupport"],
       resources: [.copy("Fixtures")]),
     .testTarget(name: "ImageIOTests", dependencies: ["ImageIO", "_TestSupport"]),
     .testTarget(name: "FiguresTests", dependencies: ["Figures", "ImageIO"]),

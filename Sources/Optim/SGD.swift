@@ -1,3 +1,4 @@
+import Kernels
 import TensorCore
 
 /// Stochastic gradient descent with momentum, dampening, Nesterov and L2 weight decay, with the
@@ -72,47 +73,69 @@ public final class SGD: Optimizer {
   }
 
   /// Applies one SGD update with learning rate `lr` (times each parameter's multiplier).
+  ///
+  /// Each segment's scalars are split over `KernelThreads` (the update is elementwise, so the
+  /// bits do not depend on the split): on one thread it left the other core idle for 11-16 ms
+  /// of an Inception-V3 step on the Zen 4, 8-10 ms on two.
   public func step(lr: Float) {
     checkPrecondition(
       slab.count == parameterCount,
       "SGD: the slab has \(slab.count) scalars, \(parameterCount) when the optimizer was made")
-    let values = slab.allValues
-    let gradients = slab.allGradients
-    let first = stepCount == 0
+    nonisolated(unsafe) let values = slab.allValues
+    nonisolated(unsafe) let gradients = slab.allGradients
+    nonisolated(unsafe) let buffer = momentumBuffer?.buffer
+    let rule = Rule(options: options, first: stepCount == 0)
     for segment in ParameterSegment.segments(slab, groups) {
       let negativeLR = -(lr * segment.multipliers.learningRate)
       let weightDecay = options.weightDecay * segment.multipliers.weightDecay
-      if let momentumBuffer {
-        update(
-          values, gradients, momentumBuffer.buffer, segment.range, negativeLR: negativeLR,
-          weightDecay: weightDecay, first: first)
-      } else {
-        for i in segment.range {
-          var g = gradients[i]
-          if weightDecay != 0 { g = g + weightDecay * values[i] }
-          values[i] = values[i] + negativeLR * g
-        }
+      let range = segment.range
+      // Five streams per scalar: value, gradient and momentum read, value and momentum written.
+      KernelThreads.overRows(range.count, width: 5) { part in
+        let scalars = range.lowerBound + part.lowerBound..<range.lowerBound + part.upperBound
+        rule.update(
+          values, gradients, buffer, scalars, negativeLR: negativeLR, weightDecay: weightDecay)
       }
     }
     stepCount += 1
   }
 
-  /// The momentum update of one segment.
-  private func update(
-    _ values: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeMutableBufferPointer<Float>,
-    _ buffer: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>, negativeLR: Float,
-    weightDecay: Float, first: Bool
-  ) {
-    let momentum = options.momentum
-    let keep = 1 - options.dampening
-    let nesterov = options.nesterov
-    for i in range {
-      var g = gradients[i]
-      if weightDecay != 0 { g = g + weightDecay * values[i] }
-      let b = first ? g : buffer[i] * momentum + keep * g
-      buffer[i] = b
-      g = nesterov ? g + momentum * b : b
-      values[i] = values[i] + negativeLR * g
+  /// The update of one scalar, as PyTorch's single-tensor SGD computes it.
+  private struct Rule: Sendable {
+    let momentum: Float
+    let keep: Float
+    let nesterov: Bool
+    /// Whether this is the first step (the momentum buffer starts as the gradient).
+    let first: Bool
+
+    init(options: Options, first: Bool) {
+      momentum = options.momentum
+      keep = 1 - options.dampening
+      nesterov = options.nesterov
+      self.first = first
+    }
+
+    /// Updates values[range] (and the momentum buffer, if any).
+    func update(
+      _ values: UnsafeMutableBufferPointer<Float>, _ gradients: UnsafeMutableBufferPointer<Float>,
+      _ buffer: UnsafeMutableBufferPointer<Float>?, _ range: Range<Int>, negativeLR: Float,
+      weightDecay: Float
+    ) {
+      guard let buffer else {
+        for i in range {
+          var g = gradients[i]
+          if weightDecay != 0 { g = g + weightDecay * values[i] }
+          values[i] = values[i] + negativeLR * g
+        }
+        return
+      }
+      for i in range {
+        var g = gradients[i]
+        if weightDecay != 0 { g = g + weightDecay * values[i] }
+        let b = first ? g : buffer[i] * momentum + keep * g
+        buffer[i] = b
+        g = nesterov ? g + momentum * b : b
+        values[i] = values[i] + negativeLR * g
+      }
     }
   }
 }

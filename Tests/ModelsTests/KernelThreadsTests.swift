@@ -1,6 +1,7 @@
 import Kernels
 import Layers
 import Models
+import Optim
 import TensorCore
 import XCTest
 import _TestSupport
@@ -41,6 +42,27 @@ final class KernelThreadsTests: XCTestCase {
       var averageDx = Fixtures.uniform(shape, seed: 44)
       averagePool.backward(Fixtures.uniform(averageY.shape, seed: 45), into: &averageDx)
       return [maxY.scalars, maxDx.scalars, averageY.scalars, averageDx.scalars]
+    }
+  }
+
+  /// SGD with momentum, weight decay and a learning-rate multiplier over three steps, on
+  /// parameters large enough to split.
+  func testSGDGivesTheSameBitsOnAnyThreads() {
+    assertSameBitsOnOneAndTwoThreads(["values", "momentum"]) {
+      let slab = ParameterSlab()
+      let weight = slab.register("conv.weight", shape: [96, 1024])
+      let bias = slab.register("conv.bias", shape: [96])
+      slab.setValue(weight, Fixtures.uniform([96, 1024], seed: 51, low: -0.1, high: 0.1))
+      slab.setValue(bias, Fixtures.uniform([96], seed: 52))
+      let sgd = SGD(slab: slab, options: SGD.Options(momentum: 0.9, weightDecay: 5e-4))
+      for step in 0..<3 {
+        let gradients = Fixtures.uniform([slab.count], seed: UInt64(60 + step))
+        _ = slab.allGradients.update(fromContentsOf: gradients.scalars)
+        sgd.step(lr: 0.01)
+      }
+      return [
+        Array(slab.allValues), Array(sgd.slot(SGD.momentumSlot) ?? .init(start: nil, count: 0)),
+      ]
     }
   }
 

@@ -37,7 +37,7 @@ public enum PoolingKernels {
         let wStart = ow * g.strideW - g.padW
         let w0 = max(wStart, 0)
         let w1 = min(wStart + g.kernelWidth, w)
-        let offset = ((n * g.outputHeight + oh) * g.outputWidth + ow) * c
+        let offset = (row * g.outputWidth + ow) * c
         let yRow = y + offset
         let aRow = argmax + offset
         let first = Int32(h0 * w + w0)
@@ -168,7 +168,7 @@ public enum PoolingKernels {
       let (n, oh) = row.quotientAndRemainder(dividingBy: g.outputHeight)
       let xSample = x + n * h * w * c
       for ow in 0..<g.outputWidth {
-        let yRow = y + ((n * g.outputHeight + oh) * g.outputWidth + ow) * c
+        let yRow = y + (row * g.outputWidth + ow) * c
         guard let win = averageWindow(g, oh: oh, ow: ow, countIncludePad: countIncludePad)
         else {
           for k in 0..<c { yRow[k] = 0 }

@@ -75,8 +75,8 @@ public final class SGD: Optimizer {
   /// Applies one SGD update with learning rate `lr` (times each parameter's multiplier).
   ///
   /// Each segment's scalars are split over `KernelThreads` (the update is elementwise, so the
-  /// bits do not depend on the split): on one thread it left the other core idle for 11-16 ms
-  /// of an Inception-V3 step on the Zen 4, 8-10 ms on two.
+  /// bits do not depend on the split): it took 11-16 ms of an Inception-V3 step on one thread
+  /// on the Zen 4, with the other core idle, and 8-10 ms on two.
   public func step(lr: Float) {
     checkPrecondition(
       slab.count == parameterCount,

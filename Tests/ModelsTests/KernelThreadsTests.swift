@@ -45,8 +45,8 @@ final class KernelThreadsTests: XCTestCase {
     }
   }
 
-  /// SGD with momentum, weight decay and a learning-rate multiplier over three steps, on
-  /// parameters large enough to split.
+  /// SGD with momentum and weight decay over three steps, on a parameter large enough to
+  /// split and one too small to.
   func testSGDGivesTheSameBitsOnAnyThreads() {
     assertSameBitsOnOneAndTwoThreads(["values", "momentum"]) {
       let slab = ParameterSlab()

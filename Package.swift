@@ -34,7 +34,8 @@ let package = Package(
     // MARK: - Training core
     .target(name: "TensorCore", swiftSettings: numericFlags),
     .target(
-      name: "Kernels", dependencies: ["TensorCore", "COpenBLAS", "CConvKernels", "CNormKernels"],
+      name: "Kernels",
+      dependencies: ["TensorCore", "COpenBLAS", "CConvKernels", "CNormKernels", "CKernelThreads"],
       swiftSettings: numericFlags),
     .target(name: "Layers", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
     .target(name: "Losses", dependencies: ["TensorCore", "Kernels"], swiftSettings: numericFlags),
@@ -50,6 +51,9 @@ let package = Package(
     .target(
       name: "CNormKernels",
       cSettings: [.unsafeFlags(["-O3", "-march=x86-64-v3", "-ffp-contract=off"])]),
+
+    // The polling worker threads the kernels' parallel passes run on.
+    .target(name: "CKernelThreads", cSettings: [.unsafeFlags(["-O2", "-march=x86-64-v3"])]),
 
     // oneDNN's convolution, linked by reid-bench only (the reference rate of issue 13).
     .target(name: "COneDNNBench", linkerSettings: [.linkedLibrary("dnnl")]),

@@ -1,3 +1,4 @@
+import CKernelThreads
 import Dispatch
 
 /// The threads the training core's own kernels (direct convolutions, batch norm, channel
@@ -6,8 +7,11 @@ import Dispatch
 /// Every split hands each output scalar to exactly one thread, which computes it in the same
 /// order as a single thread would, so no result depends on `count`.
 public enum KernelThreads {
-  /// The threads to use (set with the BLAS threads, `BLASRuntime`).
-  public nonisolated(unsafe) static var count = 1
+  /// The threads to use (set with the BLAS threads, `BLASRuntime`). Setting it starts the
+  /// pool's workers (`count - 1` of them) if they are not running yet.
+  public nonisolated(unsafe) static var count = 1 {
+    didSet { _ = reid_pool_set_threads(Int32(clamping: count)) }
+  }
 
   /// Channels per run of a channel split: a multiple of 16 floats, so that two threads never
   /// write the same 64-byte cache line of a row.
@@ -18,12 +22,23 @@ public enum KernelThreads {
   static let minimumParallelScalars = 1 << 16
 
   /// Runs `body(part)` for part in 0..<parts, on up to `parts` threads.
+  ///
+  /// The parts go to the pool of CKernelThreads, whose workers poll for the next pass instead
+  /// of sleeping between the passes of a step; when the pool is taken (a split inside a split,
+  /// or from another thread), to Dispatch.
   public static func split(_ parts: Int, _ body: @Sendable (Int) -> Void) {
-    if parts <= 1 {
-      body(0)
-    } else {
-      DispatchQueue.concurrentPerform(iterations: parts, execute: body)
+    guard parts > 1 else { return body(0) }
+    let taken = withoutActuallyEscaping(body) { body in
+      var closure = body
+      return withUnsafeMutablePointer(to: &closure) { context in
+        reid_pool_run(
+          parts,
+          { context, part in
+            context?.assumingMemoryBound(to: (@Sendable (Int) -> Void).self).pointee(part)
+          }, context)
+      }
     }
+    if taken != 0 { DispatchQueue.concurrentPerform(iterations: parts, execute: body) }
   }
 
   /// Runs `body(begin, end)` over `rows` rows in `count` contiguous runs.

@@ -1,0 +1,112 @@
+import Foundation
+import Kernels
+import XCTest
+
+/// `KernelThreads.split` on the polling pool: every part runs once, on more than one thread,
+/// under the caller's floating-point mode, also when splits nest or come from several threads
+/// at once (those fall back to Dispatch).
+final class KernelThreadsPoolTests: XCTestCase {
+  /// Per-part records, written by one part each (buffers, not arrays: two threads writing
+  /// two elements of one array through a class property race on its uniqueness check).
+  final class Records: @unchecked Sendable {
+    let runsBuffer: UnsafeMutableBufferPointer<Int>
+    let threadsBuffer: UnsafeMutableBufferPointer<UInt64>
+    let flushingBuffer: UnsafeMutableBufferPointer<Bool>
+    init(_ parts: Int) {
+      runsBuffer = .allocate(capacity: parts)
+      runsBuffer.initialize(repeating: 0)
+      threadsBuffer = .allocate(capacity: parts)
+      threadsBuffer.initialize(repeating: 0)
+      flushingBuffer = .allocate(capacity: parts)
+      flushingBuffer.initialize(repeating: false)
+    }
+    deinit {
+      runsBuffer.deallocate()
+      threadsBuffer.deallocate()
+      flushingBuffer.deallocate()
+    }
+    var runs: [Int] { Array(runsBuffer) }
+    var threads: [UInt64] { Array(threadsBuffer) }
+    var flushing: [Bool] { Array(flushingBuffer) }
+  }
+
+  var savedCount = 1
+
+  override func setUp() {
+    super.setUp()
+    savedCount = KernelThreads.count
+    KernelThreads.count = 2
+  }
+
+  override func tearDown() {
+    KernelThreads.count = savedCount
+    SubnormalMode.computeExactly()
+    super.tearDown()
+  }
+
+  static func threadID() -> UInt64 { UInt64(pthread_self()) }
+
+  /// Splits `parts` parts that each take `seconds`, recording who ran them.
+  func run(_ parts: Int, seconds: Double = 0) -> Records {
+    let records = Records(parts)
+    KernelThreads.split(parts) { part in
+      if seconds > 0 { Thread.sleep(forTimeInterval: seconds) }
+      records.runsBuffer[part] += 1
+      records.threadsBuffer[part] = Self.threadID()
+      records.flushingBuffer[part] = SubnormalMode.isFlushingOnThisThread
+    }
+    return records
+  }
+
+  func testEveryPartRunsOnce() {
+    for parts in [1, 2, 3, 7, 64, 1000] {
+      XCTAssertEqual(run(parts).runs, Array(repeating: 1, count: parts), "\(parts) parts")
+    }
+    // Many passes back to back: a worker that wakes late never runs a part of the next one.
+    for pass in 0..<2_000_000 {
+      let parts = 2 + pass % 5
+      let runs = run(parts).runs
+      if runs != Array(repeating: 1, count: parts) {
+        return XCTFail("pass \(pass): parts ran \(runs) times")
+      }
+    }
+  }
+
+  /// Parts long enough that the worker, polling or asleep, takes some: they run on two
+  /// threads, each under the caller's subnormal mode, which changes between the passes
+  /// (the worker started under the other mode).
+  func testWorkersRunPartsUnderTheCallersMode() {
+    for flushing in [true, false, true] {
+      if flushing { SubnormalMode.flushToZero() } else { SubnormalMode.computeExactly() }
+      // Let the worker go to sleep before the pass, once polling and once blocked.
+      Thread.sleep(forTimeInterval: 0.01)
+      let records = run(16, seconds: 0.004)
+      XCTAssertEqual(records.runs, Array(repeating: 1, count: 16))
+      XCTAssertGreaterThan(Set(records.threads).count, 1, "one thread ran every part")
+      XCTAssertEqual(
+        records.flushing, Array(repeating: flushing, count: 16), "flushing \(flushing)")
+    }
+  }
+
+  /// A split inside a part, and splits from two threads at once, run every part once.
+  func testNestedAndConcurrentSplitsRunEveryPart() {
+    let outer = Records(4)
+    let inner = (0..<4).map { _ in Records(6) }
+    KernelThreads.split(4) { part in
+      outer.runsBuffer[part] += 1
+      KernelThreads.split(6) { innerPart in inner[part].runsBuffer[innerPart] += 1 }
+    }
+    XCTAssertEqual(outer.runs, [1, 1, 1, 1])
+    XCTAssertEqual(inner.map(\.runs), Array(repeating: Array(repeating: 1, count: 6), count: 4))
+
+    let callers = (0..<3).map { _ in Records(200) }
+    DispatchQueue.concurrentPerform(iterations: callers.count) { caller in
+      for _ in 0..<200 {
+        KernelThreads.split(5) { part in callers[caller].runsBuffer[part * 40] += 1 }
+      }
+    }
+    for caller in callers {
+      XCTAssertEqual((0..<5).map { caller.runs[$0 * 40] }, Array(repeating: 200, count: 5))
+    }
+  }
+}

@@ -17,9 +17,10 @@ public enum KernelThreads {
   /// write the same 64-byte cache line of a row.
   static let channelGrain = 16
 
-  /// Work below this many scalars runs on the calling thread: waking a second thread costs
-  /// microseconds, as much as streaming ~64 Ki floats.
-  static let minimumParallelScalars = 1 << 16
+  /// Work below this many scalars runs on the calling thread: handing parts to a polling
+  /// worker costs a few microseconds, as much as streaming ~16 Ki floats. (Zen 4, whole
+  /// steps at 256x128 x 8, alternated: 16 Ki ran 2-6 % faster than 64 Ki, 4 Ki alike.)
+  static let minimumParallelScalars = 1 << 14
 
   /// Runs `body(part)` for part in 0..<parts, on up to `parts` threads.
   ///

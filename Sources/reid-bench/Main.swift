@@ -16,9 +16,9 @@ struct ReIDBench: ParsableCommand {
 
   @Option(
     help:
-      "Sections to run: peak, direct, pointwise, blas, conv, layers, models, data, eval (comma-separated)."
+      "Sections to run: peak, threads, direct, pointwise, blas, conv, layers, models, data, eval (comma-separated)."
   )
-  var only = "peak,direct,pointwise,blas,conv,layers,models,data,eval"
+  var only = "peak,threads,direct,pointwise,blas,conv,layers,models,data,eval"
 
   @Option(help: "Timed training steps per model and shape (models section; the median is quoted).")
   var modelSteps = 3
@@ -60,6 +60,7 @@ struct ReIDBench: ParsableCommand {
       "BLAS core \(BLAS.coreName), \(BLAS.threads) threads; config: \(BLAS.configString)")
     let sections = Set(only.split(separator: ",").map(String.init))
     if sections.contains("peak") { PeakBenchmark(budget: budget).run() }
+    if sections.contains("threads") { HandoffBenchmark(threads: blas.threads).run() }
     if sections.contains("direct") {
       DirectConvBenchmark(budget: budget, threads: blas.threads, filter: filter).run()
     }

@@ -10,13 +10,14 @@
 // part count.
 //
 // An idle worker polls the ticket, calling sched_yield() between polls so that another
-// runnable thread on its core (OpenBLAS's workers also poll between calls) is not delayed,
-// for `SPIN_NS`; then it blocks on a condition variable. The caller broadcasts only when some
+// runnable thread on its core (OpenBLAS's worker during an sgemm) is not delayed, for
+// `SPIN_NS`; then it blocks on a condition variable. Workers beyond the thread count (after
+// a shrink) block on `resize` instead, neither polling nor counted as sleepers. The caller broadcasts only when some
 // worker sleeps (`sleepers`, read after the ticket store; both sequentially consistent, so a
 // worker that goes to sleep either sees the new ticket or is seen sleeping).
 //
-// Workers run each pass under the caller's MXCSR (subnormal flushing and rounding), so a
-// pass gives the bits it would give on the caller's thread alone.
+// Workers run each pass under the caller's MXCSR control bits (subnormal flushing and
+// rounding), so a pass gives the bits it would give on the caller's thread alone.
 
 #define _GNU_SOURCE
 #include "kernel_threads.h"
@@ -39,25 +40,34 @@ static const long SPIN_NS = 200000;
 /// The low half of a closed pass's ticket: above any part index.
 static const uint64_t CLOSED = 0xffffffffu;
 
+/// The MXCSR's control bits (rounding, flushing, exception masks), without the sticky
+/// exception flags (bits 0-5) that almost every float operation sets.
+static const unsigned MXCSR_CONTROL = ~0x3fu;
+
 static struct {
-  _Atomic uint64_t ticket;
+  /// Claimed by every participant; on a cache line of its own, apart from `finished`, which
+  /// the caller polls while the workers claim.
+  _Alignas(64) _Atomic uint64_t ticket;
   _Atomic(reid_pool_body) body;
   _Atomic(void *) context;
   _Atomic long parts;
   _Atomic unsigned mxcsr;
-  _Atomic long finished;
-  atomic_flag busy;
+  _Alignas(64) _Atomic long finished;
+  _Alignas(64) atomic_flag busy;
   /// Workers started, and how many of them take part in passes (threads - 1).
   _Atomic int started;
   _Atomic int active;
   _Atomic int sleepers;
   pthread_mutex_t lock;
+  /// Signalled when a pass starts with sleepers, and when `active` changes.
   pthread_cond_t wake;
+  pthread_cond_t resize;
 } pool = {
   .busy = ATOMIC_FLAG_INIT,
   .active = 0,
   .lock = PTHREAD_MUTEX_INITIALIZER,
   .wake = PTHREAD_COND_INITIALIZER,
+  .resize = PTHREAD_COND_INITIALIZER,
 };
 
 static inline uint32_t generation(uint64_t ticket) { return (uint32_t)(ticket >> 32); }
@@ -108,59 +118,73 @@ static uint64_t wait_for_pass(uint32_t seen) {
   return ticket;
 }
 
+/// Blocks while the pool has fewer active workers than `index + 1` (after a shrink), so that
+/// an idle worker neither polls nor counts as a sleeper to wake at every pass.
+static void wait_until_active(int index) {
+  if (index < atomic_load_explicit(&pool.active, memory_order_relaxed)) return;
+  pthread_mutex_lock(&pool.lock);
+  while (index >= atomic_load(&pool.active)) pthread_cond_wait(&pool.resize, &pool.lock);
+  pthread_mutex_unlock(&pool.lock);
+}
+
 static void *worker_main(void *argument) {
   int index = (int)(intptr_t)argument;
-  uint32_t seen = generation(atomic_load(&pool.ticket));
   for (;;) {
-    seen = generation(wait_for_pass(seen));
-    if (index >= atomic_load_explicit(&pool.active, memory_order_relaxed)) continue;
-    unsigned mxcsr = atomic_load_explicit(&pool.mxcsr, memory_order_acquire);
-    if (_mm_getcsr() != mxcsr) _mm_setcsr(mxcsr);
-    run_parts(seen);
+    wait_until_active(index);
+    uint32_t seen = generation(atomic_load(&pool.ticket));
+    while (index < atomic_load_explicit(&pool.active, memory_order_relaxed)) {
+      seen = generation(wait_for_pass(seen));
+      unsigned mxcsr = atomic_load_explicit(&pool.mxcsr, memory_order_acquire);
+      if ((_mm_getcsr() & MXCSR_CONTROL) != mxcsr) _mm_setcsr(mxcsr);
+      run_parts(seen);
+    }
   }
   return NULL;
 }
 
 int reid_pool_set_threads(int threads) {
+  pthread_mutex_lock(&pool.lock);
   int workers = threads < 1 ? 0 : threads - 1;
   if (workers > MAX_WORKERS) workers = MAX_WORKERS;
   int started = atomic_load(&pool.started);
   int error = 0;
   for (; started < workers; started++) {
     pthread_attr_t attributes;
-    pthread_attr_init(&attributes);
+    if ((error = pthread_attr_init(&attributes)) != 0) break;
     pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     pthread_t thread;
     error = pthread_create(&thread, &attributes, worker_main, (void *)(intptr_t)started);
     pthread_attr_destroy(&attributes);
     if (error != 0) break;
-    pthread_setname_np(thread, "reid-kernels");
+    (void)pthread_setname_np(thread, "reid-kernels");
   }
   atomic_store(&pool.started, started);
   atomic_store(&pool.active, workers < started ? workers : started);
+  pthread_cond_broadcast(&pool.resize);
+  pthread_mutex_unlock(&pool.lock);
   return error;
 }
 
 int reid_pool_threads(void) { return atomic_load(&pool.active) + 1; }
 
 int reid_pool_run(long parts, reid_pool_body body, void *context) {
-  if (atomic_flag_test_and_set_explicit(&pool.busy, memory_order_acquire)) return 1;
   if (parts <= 1 || parts >= (long)CLOSED ||
       atomic_load_explicit(&pool.active, memory_order_relaxed) == 0) {
     for (long part = 0; part < parts; part++) body(context, part);
-    atomic_flag_clear_explicit(&pool.busy, memory_order_release);
     return 0;
   }
+  if (atomic_flag_test_and_set_explicit(&pool.busy, memory_order_acquire)) return 1;
   // Close the finished pass first: a late participant that read its ticket could otherwise
   // read the new part count and claim a part past the old pass's end (its ticket still
-  // matching), running a part of the new pass twice. Closed, no old ticket matches.
+  // matching), running a part of the new pass twice. Closed, no old ticket matches: a
+  // participant that reads any field stored below (release, after the closed ticket) also
+  // sees the closed ticket in its compare-and-swap.
   uint32_t g = generation(atomic_load_explicit(&pool.ticket, memory_order_relaxed));
   atomic_store(&pool.ticket, (uint64_t)(g + 1) << 32 | CLOSED);
-  atomic_thread_fence(memory_order_seq_cst);
   atomic_store_explicit(&pool.body, body, memory_order_release);
   atomic_store_explicit(&pool.context, context, memory_order_release);
   atomic_store_explicit(&pool.parts, parts, memory_order_release);
-  atomic_store_explicit(&pool.mxcsr, _mm_getcsr(), memory_order_release);
+  atomic_store_explicit(&pool.mxcsr, _mm_getcsr() & MXCSR_CONTROL, memory_order_release);
   atomic_store_explicit(&pool.finished, 0, memory_order_release);
   g += 2;
   atomic_store(&pool.ticket, (uint64_t)g << 32);

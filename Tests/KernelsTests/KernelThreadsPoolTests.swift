@@ -58,17 +58,25 @@ final class KernelThreadsPoolTests: XCTestCase {
     return records
   }
 
+  /// On one worker and on two (which also race each other for parts), and after the pool
+  /// shrinks back to one.
   func testEveryPartRunsOnce() {
-    for parts in [1, 2, 3, 7, 64, 1000] {
-      XCTAssertEqual(run(parts).runs, Array(repeating: 1, count: parts), "\(parts) parts")
-    }
-    // Many passes back to back: a worker that wakes late never runs a part of the next one.
-    for pass in 0..<2_000_000 {
-      let parts = 2 + pass % 5
-      let runs = run(parts).runs
-      if runs != Array(repeating: 1, count: parts) {
-        return XCTFail("pass \(pass): parts ran \(runs) times")
+    for (threads, passes) in [(2, 2_000_000), (3, 300_000), (2, 300_000)] {
+      KernelThreads.count = threads
+      for parts in [1, 2, 3, 7, 64, 1000] {
+        XCTAssertEqual(run(parts).runs, Array(repeating: 1, count: parts), "\(parts) parts")
       }
+      // Many passes back to back: a worker that wakes late never runs a part of the next one.
+      for pass in 0..<passes {
+        let parts = 2 + pass % 5
+        let runs = run(parts).runs
+        if runs != Array(repeating: 1, count: parts) {
+          return XCTFail("\(threads) threads, pass \(pass): parts ran \(runs) times")
+        }
+      }
+      let records = run(16, seconds: 0.004)
+      XCTAssertEqual(records.runs, Array(repeating: 1, count: 16))
+      XCTAssertGreaterThan(Set(records.threads).count, 1, "\(threads) threads: one ran all")
     }
   }
 
@@ -76,15 +84,33 @@ final class KernelThreadsPoolTests: XCTestCase {
   /// threads, each under the caller's subnormal mode, which changes between the passes
   /// (the worker started under the other mode).
   func testWorkersRunPartsUnderTheCallersMode() {
-    for flushing in [true, false, true] {
+    for (flushing, pause) in [(true, 0.01), (false, 0), (true, 0)] {
       if flushing { SubnormalMode.flushToZero() } else { SubnormalMode.computeExactly() }
-      // Let the worker go to sleep before the pass, once polling and once blocked.
-      Thread.sleep(forTimeInterval: 0.01)
+      // The worker is asleep after a pause, still polling without one.
+      Thread.sleep(forTimeInterval: pause)
       let records = run(16, seconds: 0.004)
       XCTAssertEqual(records.runs, Array(repeating: 1, count: 16))
       XCTAssertGreaterThan(Set(records.threads).count, 1, "one thread ran every part")
       XCTAssertEqual(
         records.flushing, Array(repeating: flushing, count: 16), "flushing \(flushing)")
+    }
+  }
+
+  /// Splits inside a part go to Dispatch, whose threads keep their own mode: the parts still
+  /// run under the caller's.
+  func testFallbackPartsRunUnderTheCallersMode() {
+    for flushing in [true, false, true, false] {
+      if flushing { SubnormalMode.flushToZero() } else { SubnormalMode.computeExactly() }
+      let inner = (0..<2).map { _ in Records(8) }
+      KernelThreads.split(2) { part in
+        KernelThreads.split(8) { innerPart in
+          Thread.sleep(forTimeInterval: 0.001)
+          inner[part].flushingBuffer[innerPart] = SubnormalMode.isFlushingOnThisThread
+        }
+      }
+      for records in inner {
+        XCTAssertEqual(records.flushing, Array(repeating: flushing, count: 8), "\(flushing)")
+      }
     }
   }
 

@@ -22,16 +22,18 @@ typedef void (*reid_pool_body)(void *context, long part);
 
 /// Sets the number of threads a pass may use, the caller included (workers = threads - 1);
 /// returns 0, or an errno value if a worker thread could not be started (the pool then keeps
-/// the workers it has). Not to be called while a pass runs.
+/// the workers it has, and passes run on fewer threads). Workers beyond the count block until
+/// it grows again.
 int reid_pool_set_threads(int threads);
 
 /// The number of threads a pass may use, the caller included.
 int reid_pool_threads(void);
 
 /// Runs body(context, part) for every part in [0, parts) on the calling thread and the
-/// workers, and returns once all have returned. Returns 1 without running anything if the
-/// pool is already running a pass (from another thread, or from inside a body): the caller
-/// then runs the parts some other way. Returns 0 otherwise.
+/// workers, each under the caller's MXCSR control bits, and returns once all have returned
+/// (on the calling thread alone when parts <= 1 or the pool has no workers). Returns 1
+/// without running anything if the pool is already running a pass (from another thread, or
+/// from inside a body): the caller then runs the parts some other way. Returns 0 otherwise.
 int reid_pool_run(long parts, reid_pool_body body, void *context);
 
 #ifdef __cplusplus

@@ -13,9 +13,9 @@ export DATA_ROOT
 PKG_CONFIG_NAMES := openblas hdf5 libpng16 libturbojpeg ompi-c
 APT_PACKAGES := pkg-config libopenblas-dev libhdf5-dev libpng-dev libturbojpeg0-dev hdf5-tools \
 	libopenmpi-dev openmpi-bin slurm-wlm slurm-client slurmctld slurmd munge libdnnl-dev \
-	libxml2-utils
+	libxml2-utils gcc
 
-.PHONY: all deps check-deps build test test-cluster bench bench-scale bench-compare lint format clean \
+.PHONY: all deps check-deps build test test-tsan test-cluster bench bench-scale bench-compare lint format clean \
 	table1 table2 table3 tables check-tables
 
 all: build
@@ -37,6 +37,7 @@ check-deps:
 	done; \
 	command -v h5dump >/dev/null 2>&1 || missing="$$missing h5dump"; \
 	command -v xmllint >/dev/null 2>&1 || missing="$$missing xmllint"; \
+	command -v gcc >/dev/null 2>&1 || missing="$$missing gcc"; \
 	[ -f /usr/include/oneapi/dnnl/dnnl.h ] || missing="$$missing oneDNN"; \
 	if [ -n "$$missing" ]; then echo "Missing:$$missing; installing with make deps"; $(MAKE) deps; fi
 
@@ -45,6 +46,17 @@ build: check-deps
 
 test: check-deps
 	$(SWIFT) test $(SWIFT_BUILD_FLAGS)
+	$(MAKE) test-tsan
+
+## test-tsan: the kernel-thread pool's C code under ThreadSanitizer (gcc's: the Swift
+## toolchain's clang runtime wants libdispatch), a stress of passes, a competing caller and
+## resizes; a race or a wrong count fails it.
+test-tsan:
+	mkdir -p .build
+	gcc -std=c11 -O1 -g -fsanitize=thread -march=x86-64-v3 -ISources/CKernelThreads/include \
+	  Tests/ThreadSanitizer/pool_stress.c Sources/CKernelThreads/kernel_threads.c \
+	  -o .build/pool_stress_tsan -lpthread
+	TSAN_OPTIONS=halt_on_error=1 .build/pool_stress_tsan
 
 ## test-cluster: the tests against real OpenMPI (mpirun: 1, 2 and 4 processes give the same
 ## bits; a killed rank; bad process counts) and a local Slurm (scripts/slurm-local.sh).

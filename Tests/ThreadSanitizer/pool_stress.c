@@ -46,14 +46,14 @@ static void *second_caller(void *unused) {
 }
 
 int main(void) {
-  if (reid_pool_set_threads(3) != 0) return 2;
+  if (reid_pool_set_threads(3) != 0 || reid_pool_threads() != 3) return 2;
   pthread_t thread;
   if (pthread_create(&thread, NULL, second_caller, NULL) != 0) return 2;
   int failed = 0;
   for (long i = 0; i < 200000 && !failed; i++) {
     failed = pass(2 + i % 5);
-    if (i == 80000) reid_pool_set_threads(2);
-    if (i == 140000) reid_pool_set_threads(3);
+    if (i == 80000 && (reid_pool_set_threads(2) != 0 || reid_pool_threads() != 2)) return 2;
+    if (i == 140000 && (reid_pool_set_threads(3) != 0 || reid_pool_threads() != 3)) return 2;
   }
   void *result;
   pthread_join(thread, &result);

@@ -167,13 +167,15 @@ int reid_pool_set_threads(int threads) {
 
 int reid_pool_threads(void) { return atomic_load(&pool.active) + 1; }
 
-int reid_pool_run(long parts, reid_pool_body body, void *context) {
+void reid_pool_run(long parts, reid_pool_body body, void *context) {
+  // Alone when there is nothing to share, and when the pool is taken: a split inside a part
+  // (whose pass already has every thread) or from a second thread.
   if (parts <= 1 || parts >= (long)CLOSED ||
-      atomic_load_explicit(&pool.active, memory_order_relaxed) == 0) {
+      atomic_load_explicit(&pool.active, memory_order_relaxed) == 0 ||
+      atomic_flag_test_and_set_explicit(&pool.busy, memory_order_acquire)) {
     for (long part = 0; part < parts; part++) body(context, part);
-    return 0;
+    return;
   }
-  if (atomic_flag_test_and_set_explicit(&pool.busy, memory_order_acquire)) return 1;
   // Close the finished pass first: a late participant that read its ticket could otherwise
   // read the new part count and claim a part past the old pass's end (its ticket still
   // matching), running a part of the new pass twice. Closed, no old ticket matches: a
@@ -199,5 +201,4 @@ int reid_pool_run(long parts, reid_pool_body body, void *context) {
     if (polls % 64 == 0) sched_yield(); else _mm_pause();
   }
   atomic_flag_clear_explicit(&pool.busy, memory_order_release);
-  return 0;
 }

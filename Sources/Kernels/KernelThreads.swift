@@ -1,6 +1,4 @@
 import CKernelThreads
-import COpenBLAS
-import Dispatch
 
 /// The threads the training core's own kernels (direct convolutions, batch norm, channel
 /// copies) split their work over, and the ways they split it.
@@ -26,36 +24,21 @@ public enum KernelThreads {
   /// Runs `body(part)` for part in 0..<parts, on up to `parts` threads.
   ///
   /// The parts go to the pool of CKernelThreads, whose workers poll for the next pass instead
-  /// of sleeping between the passes of a step; when the pool is taken (a split inside a split,
-  /// or from another thread), to Dispatch. Either way each part runs under the caller's
-  /// floating-point mode (MXCSR control bits: subnormal flushing, rounding).
+  /// of sleeping between the passes of a step, each part under the caller's floating-point
+  /// mode (MXCSR control bits: subnormal flushing, rounding). When the pool is taken (a split
+  /// inside a split, or from another thread), the calling thread runs the parts alone.
   public static func split(_ parts: Int, _ body: @Sendable (Int) -> Void) {
     guard parts > 1 else { return body(0) }
-    let taken = withoutActuallyEscaping(body) { body in
-      var closure = body
-      return withUnsafeMutablePointer(to: &closure) { context in
+    withoutActuallyEscaping(body) { body in
+      withUnsafePointer(to: body) { context in
         reid_pool_run(
           parts,
           { context, part in
             context?.assumingMemoryBound(to: (@Sendable (Int) -> Void).self).pointee(part)
-          }, context)
-      }
-    }
-    if taken != 0 {
-      // Dispatch's threads keep the mode they started with and run other work too: set the
-      // caller's for the part, then restore theirs.
-      let mode = reid_get_mxcsr() & mxcsrControlBits
-      DispatchQueue.concurrentPerform(iterations: parts) { part in
-        let saved = reid_get_mxcsr()
-        if saved & mxcsrControlBits != mode { reid_set_mxcsr(mode) }
-        body(part)
-        if saved & mxcsrControlBits != mode { reid_set_mxcsr(saved) }
+          }, UnsafeMutableRawPointer(mutating: context))
       }
     }
   }
-
-  /// The MXCSR's control bits, without the sticky exception flags (bits 0-5).
-  static let mxcsrControlBits: UInt32 = ~0x3f
 
   /// Runs `body(begin, end)` over `rows` rows in `count` contiguous runs.
   static func overRows(_ rows: Int, _ body: @Sendable (Int64, Int64) -> Void) {

@@ -4,10 +4,10 @@ import XCTest
 
 /// `KernelThreads.split` on the polling pool: every part runs once, on more than one thread,
 /// under the caller's floating-point mode, also when splits nest or come from several threads
-/// at once (those fall back to Dispatch).
+/// at once (those run on the calling thread).
 final class KernelThreadsPoolTests: XCTestCase {
-  /// Per-part records, written by one part each (buffers, not arrays: two threads writing
-  /// two elements of one array through a class property race on its uniqueness check).
+  /// Per-part records, written by one part each (buffers, which parts on several threads
+  /// write in place, not arrays behind a class property).
   final class Records: @unchecked Sendable {
     let runsBuffer: UnsafeMutableBufferPointer<Int>
     let threadsBuffer: UnsafeMutableBufferPointer<UInt64>
@@ -96,8 +96,8 @@ final class KernelThreadsPoolTests: XCTestCase {
     }
   }
 
-  /// Splits inside a part go to Dispatch, whose threads keep their own mode: the parts still
-  /// run under the caller's.
+  /// Splits inside a part run on that part's thread, a worker included: still under the
+  /// caller's mode.
   func testFallbackPartsRunUnderTheCallersMode() {
     for flushing in [true, false, true, false] {
       if flushing { SubnormalMode.flushToZero() } else { SubnormalMode.computeExactly() }

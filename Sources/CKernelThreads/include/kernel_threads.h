@@ -30,11 +30,10 @@ int reid_pool_set_threads(int threads);
 int reid_pool_threads(void);
 
 /// Runs body(context, part) for every part in [0, parts) on the calling thread and the
-/// workers, each under the caller's MXCSR control bits, and returns once all have returned
-/// (on the calling thread alone when parts <= 1 or the pool has no workers). Returns 1
-/// without running anything if the pool is already running a pass (from another thread, or
-/// from inside a body): the caller then runs the parts some other way. Returns 0 otherwise.
-int reid_pool_run(long parts, reid_pool_body body, void *context);
+/// workers, each under the caller's MXCSR control bits, and returns once all have returned.
+/// The calling thread runs them alone when parts <= 1, when the pool has no workers, and when
+/// the pool is already running a pass (a call from inside a body, or from another thread).
+void reid_pool_run(long parts, reid_pool_body body, void *context);
 
 #ifdef __cplusplus
 }

@@ -32,7 +32,7 @@ let package = Package(
     .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
 
     // MARK: - Training core
-    .target(name: "TensorCore", swiftSettings: numericFlags),
+    .target(name: "TensorCore", dependencies: ["CKernelThreads"], swiftSettings: numericFlags),
     .target(
       name: "Kernels",
       dependencies: ["TensorCore", "COpenBLAS", "CConvKernels", "CNormKernels", "CKernelThreads"],

@@ -28,6 +28,7 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 #include <time.h>
 
 enum { MAX_WORKERS = 255 };
@@ -59,6 +60,8 @@ static struct {
   _Atomic int active;
   _Atomic int sleepers;
   pthread_mutex_t lock;
+  /// The thread that last set the thread count, the only one whose zero fills use the pool.
+  _Atomic(pthread_t) owner;
   /// Signalled when a pass starts with sleepers, and when `active` changes.
   pthread_cond_t wake;
   pthread_cond_t resize;
@@ -158,6 +161,7 @@ int reid_pool_set_threads(int threads) {
     if (error != 0) break;
     (void)pthread_setname_np(thread, "reid-kernels");
   }
+  atomic_store(&pool.owner, pthread_self());
   atomic_store(&pool.started, started);
   atomic_store(&pool.active, workers < started ? workers : started);
   pthread_cond_broadcast(&pool.resize);
@@ -201,4 +205,36 @@ void reid_pool_run(long parts, reid_pool_body body, void *context) {
     if (polls % 64 == 0) sched_yield(); else _mm_pause();
   }
   atomic_flag_clear_explicit(&pool.busy, memory_order_release);
+}
+
+/// Zero fills below this run on the calling thread: a hand-off costs a few microseconds,
+/// as long as clearing ~100 KiB.
+static const size_t ZERO_PARALLEL_BYTES = 256 * 1024;
+
+typedef struct {
+  char *start;
+  size_t bytes;
+  long parts;
+} zero_job;
+
+/// Zeroes run `part` of the job's equal runs of whole 64-byte lines (the last one shorter).
+static void zero_part(void *context, long part) {
+  const zero_job *job = context;
+  size_t lines = (job->bytes + 63) / 64;
+  size_t begin = lines * (size_t)part / (size_t)job->parts * 64;
+  size_t end = lines * (size_t)(part + 1) / (size_t)job->parts * 64;
+  if (end > job->bytes) end = job->bytes;
+  if (begin < end) memset(job->start + begin, 0, end - begin);
+}
+
+long reid_pool_zero(void *p, size_t bytes) {
+  long threads = reid_pool_threads();
+  if (bytes < ZERO_PARALLEL_BYTES || threads < 2 ||
+      !pthread_equal(pthread_self(), atomic_load_explicit(&pool.owner, memory_order_relaxed))) {
+    memset(p, 0, bytes);
+    return 1;
+  }
+  zero_job job = {p, bytes, threads};
+  reid_pool_run(threads, zero_part, &job);
+  return threads;
 }

@@ -23,7 +23,7 @@ public final class AlignedBuffer: @unchecked Sendable {
   /// Allocates `count` zeroed scalars.
   public convenience init(count: Int) {
     self.init(uninitialized: count)
-    memset(baseAddress, 0, Self.bytes(count))
+    baseAddress.zeroFill(count: max(count, 1))
   }
 
   /// Allocates a copy of `other` (written once, not zeroed first).

@@ -155,7 +155,7 @@ public final class ParameterSlab: @unchecked Sendable {
   /// Sets every gradient of every bank to zero (backward passes accumulate).
   public func zeroGradients() {
     guard hasGradients else { return }
-    for bank in gradientBanks { bank.update(repeating: 0, count: count) }
+    for bank in gradientBanks { bank.zeroFill(count: count) }
   }
 
   /// A copy of one tensor's values.

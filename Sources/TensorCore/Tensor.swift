@@ -131,7 +131,9 @@ public struct Tensor: Sendable, CustomStringConvertible {
 
   /// Sets every scalar to zero.
   public mutating func zero() {
-    withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    withUnsafeMutableBufferPointer { scalars in
+      _ = scalars.baseAddress?.zeroFill(count: scalars.count)
+    }
   }
 
   /// The largest absolute difference to `other`, which must have the same shape.

@@ -135,4 +135,38 @@ final class KernelThreadsPoolTests: XCTestCase {
       XCTAssertEqual((0..<5).map { caller.runs[$0 * 40] }, Array(repeating: 200, count: 5))
     }
   }
+
+  /// Large zero fills split over the pool from the thread that set the count, and clear
+  /// exactly their scalars for any length and start (the runs are whole lines from the
+  /// start); small fills and fills from other threads run on the calling thread.
+  func testZeroFillClearsExactlyItsScalars() {
+    let capacity = 300_000
+    let buffer = UnsafeMutablePointer<Float>.allocate(capacity: capacity)
+    defer { buffer.deallocate() }
+    for (offset, count) in [(0, 65_536), (3, 65_536 + 5), (1, capacity - 2), (16, 200_001)] {
+      Self.checkZeroFill(buffer, capacity, offset: offset, count: count, parts: 2, "owner")
+    }
+    Self.checkZeroFill(buffer, capacity, offset: 5, count: 65_535, parts: 1, "small")
+    nonisolated(unsafe) let shared = buffer
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+      Self.checkZeroFill(shared, capacity, offset: 3, count: 200_000, parts: 1, "other thread")
+      done.signal()
+    }.start()
+    done.wait()
+  }
+
+  /// Fills `capacity` scalars with 7, zero-fills `count` from `offset`, and checks that
+  /// exactly those became zero, split into `parts`.
+  static func checkZeroFill(
+    _ buffer: UnsafeMutablePointer<Float>, _ capacity: Int, offset: Int, count: Int, parts: Int,
+    _ label: String
+  ) {
+    buffer.initialize(repeating: 7, count: capacity)
+    XCTAssertEqual((buffer + offset).zeroFill(count: count), parts, "\(label): \(count) parts")
+    let zeroed = (0..<capacity).filter { buffer[$0] == 0 }
+    XCTAssertEqual(zeroed.first, offset, "\(label): first zero of \(offset) + \(count)")
+    XCTAssertEqual(zeroed.count, count, "\(label): zeros of \(offset) + \(count)")
+    XCTAssertEqual(zeroed.last, offset + count - 1, "\(label): last zero")
+  }
 }

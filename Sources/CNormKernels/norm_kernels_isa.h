@@ -13,10 +13,11 @@ typedef float FN(floats) __attribute__((ext_vector_type(BLOCK)));
 typedef int32_t FN(ints) __attribute__((ext_vector_type(BLOCK)));
 typedef double FN(doubles) __attribute__((ext_vector_type(BLOCK)));
 
-// Unaligned loads and stores of a block (memcpy compiles to vector moves), and the ReLU mask
-// of BatchNormKernels.reluMasked: g = x * scale + shift > 0 ? dy + 0 : 0, where dy + 0 turns
-// -0 into +0. Macros, not functions: a function taking a 16-double vector would change the
-// AVX2 calling convention (-Wpsabi).
+// Unaligned loads and stores of a block (memcpy compiles to vector moves); the ReLU mask of
+// BatchNormKernels.reluMasked on the forward's pre-activation v = x * scale + shift:
+// g = v > 0 ? dy + 0 : 0, where dy + 0 turns -0 into +0; and the forward's ReLU as Swift's
+// max(v, 0) computes it: v <= 0 ? +0 : v (NaN stays NaN). Macros, not functions: a function
+// taking a 16-double vector would change the AVX2 calling convention (-Wpsabi).
 // The rows of a block are a stride apart, which the hardware prefetchers follow poorly: the
 // loads of a block's next rows start PREFETCH_ROWS rows ahead (a hint: past the end of the
 // rows it fetches nothing that is used, and it never faults).
@@ -26,12 +27,11 @@ typedef double FN(doubles) __attribute__((ext_vector_type(BLOCK)));
   __builtin_prefetch((const char *)(p) + line)
 #define LOAD_BLOCK(v, p) __builtin_memcpy(&(v), (p), sizeof(v))
 #define STORE_BLOCK(p, v) __builtin_memcpy((p), &(v), sizeof(v))
-#define RELU_MASKED(dy, x, scale, shift) \
-  ((FN(floats))(((x) * (scale) + (shift) > 0) & (FN(ints))((dy) + 0.0f)))
+#define RELU_MASKED(dy, v) ((FN(floats))(((v) > 0) & (FN(ints))((dy) + 0.0f)))
+#define RELU(v) ((FN(floats))((FN(ints))(v) & ~((v) <= 0)))
 
-static inline float FN(relu_masked_scalar)(float dy, float x, float scale, float shift) {
-  return x * scale + shift > 0 ? dy + 0.0f : 0.0f;
-}
+static inline float FN(relu_masked_scalar)(float dy, float v) { return v > 0 ? dy + 0.0f : 0.0f; }
+static inline float FN(relu_scalar)(float v) { return v <= 0 ? 0.0f : v; }
 
 void FN(reid_bn_add_sums)(
     const float *x, int64_t x_stride, int64_t rows, int64_t c0, int64_t c1, double *sum) {
@@ -88,6 +88,7 @@ void FN(reid_bn_add_gradient_sums)(
     int64_t c0, int64_t c1, reid_bn_operands op, double *sum_dy, double *sum_dy_xhat) {
   int64_t full = c0 + (c1 - c0) / BLOCK * BLOCK;
   int relu = op.scale != 0 && op.shift != 0;
+  float *activated = relu ? op.activated : 0;
   for (int64_t r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
     int64_t r1 = r0 + CHUNK_ROWS < rows ? r0 + CHUNK_ROWS : rows;
     for (int64_t c = c0; c < full; c += BLOCK) {
@@ -107,7 +108,14 @@ void FN(reid_bn_add_gradient_sums)(
         PREFETCH_BLOCK(dy + (r + PREFETCH_ROWS) * dy_stride + c);
         LOAD_BLOCK(xv, x + r * x_stride + c);
         LOAD_BLOCK(g, dy + r * dy_stride + c);
-        if (relu) g = RELU_MASKED(g, xv, scale, shift);
+        if (relu) {
+          FN(floats) v = xv * scale + shift;
+          g = RELU_MASKED(g, v);
+          if (activated) {
+            FN(floats) a = RELU(v);
+            STORE_BLOCK(activated + r * dy_stride + c, a);
+          }
+        }
         FN(floats) xhat = (xv - mean) * inv_std;
         sd += __builtin_convertvector(g, FN(doubles));
         sdx += __builtin_convertvector(g * xhat, FN(doubles));
@@ -118,7 +126,11 @@ void FN(reid_bn_add_gradient_sums)(
     for (int64_t r = r0; r < r1; r++) {
       for (int64_t c = full; c < c1; c++) {
         float xv = x[r * x_stride + c], g = dy[r * dy_stride + c];
-        if (relu) g = FN(relu_masked_scalar)(g, xv, op.scale[c], op.shift[c]);
+        if (relu) {
+          float v = xv * op.scale[c] + op.shift[c];
+          g = FN(relu_masked_scalar)(g, v);
+          if (activated) activated[r * dy_stride + c] = FN(relu_scalar)(v);
+        }
         float xhat = (xv - op.mean[c]) * op.inv_std[c];
         sum_dy[c] += (double)g;
         sum_dy_xhat[c] += (double)(g * xhat);
@@ -135,6 +147,7 @@ void FN(reid_bn_add_gradient_sums)(
 #undef PREFETCH_ROWS
 #undef STORE_BLOCK
 #undef RELU_MASKED
+#undef RELU
 #undef NORM_CAT
 #undef NORM_CAT2
 #undef ISA

@@ -132,16 +132,23 @@ public enum BatchNormKernels {
   /// sumDy[c] += sum(dy), sumDyXhat[c] += sum(dy * xhat) over the rows of x (rows, stride,
   /// channels <= stride) and dy (rows, channels), row by row in double precision; with `relu`,
   /// dy is masked as `backwardTraining` masks it. (`BatchNormReference` has the plain loop.)
+  ///
+  /// With `relu`, `activated` (rows, channels), when given, receives the forward's output on
+  /// the way, max(x * scale + shift, 0) as Swift's `max` gives it (+0 for v <= 0, NaN kept):
+  /// a backward that needs it again saves reading x a second time.
   public static func addGradientSums(
     _ x: UnsafePointer<Float>, stride: Int, _ dy: UnsafePointer<Float>, rows: Int,
     channels: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
     relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?,
-    sumDy: inout [Double], sumDyXhat: inout [Double], isa: DirectConvolution.ISA = .best
+    sumDy: inout [Double], sumDyXhat: inout [Double],
+    activated: UnsafeMutablePointer<Float>? = nil, isa: DirectConvolution.ISA = .best
   ) {
+    checkPrecondition(
+      activated == nil || relu != nil, "BatchNorm: the activated output needs the ReLU's map")
     let kernel =
       isa == .avx512 ? reid_bn_add_gradient_sums_avx512 : reid_bn_add_gradient_sums_avx2
     let operands = reid_bn_operands(
-      mean: mean, inv_std: invStd, scale: relu?.scale, shift: relu?.shift)
+      mean: mean, inv_std: invStd, scale: relu?.scale, shift: relu?.shift, activated: activated)
     sumDy.withUnsafeMutableBufferPointer { sumDyBuffer in
       sumDyXhat.withUnsafeMutableBufferPointer { sumDyXhatBuffer in
         nonisolated(unsafe) let (x, dy, operands) = (x, dy, operands)

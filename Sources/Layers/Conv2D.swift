@@ -84,38 +84,66 @@ public struct Conv2D: Sendable {
   public func backward(
     _ dy: Tensor, input x: Tensor, into inputGradient: inout Tensor?, _ parameters: ParameterSlab
   ) {
-    let g = geometry(for: x.shape)
-    checkPrecondition(
-      dy.shape == [g.batch, g.outputHeight, g.outputWidth, outputChannels],
-      "Conv2D.backward: dy \(dy.shape) for input \(x.shape) and \(g)")
-    if inputGradient != nil {
-      checkPrecondition(
-        inputGradient?.shape == x.shape,
-        "Conv2D.backward: input gradient \(inputGradient?.shape ?? []) for input \(x.shape)")
-    }
+    backwardWeights(dy, input: x, parameters)
+    guard var dx = inputGradient else { return }
+    // Moved out and back, so that dx's storage stays uniquely referenced (no copy).
+    inputGradient = nil
+    backwardData(dy, into: &dx, parameters)
+    inputGradient = dx
+  }
+
+  /// Accumulates the gradients of the weight and bias into `parameters`, each shard's into its
+  /// gradient bank: `backward` without the input's gradient.
+  ///
+  /// x: (N, H, W, Cin), dy: (N, Ho, Wo, Cout).
+  public func backwardWeights(_ dy: Tensor, input x: Tensor, _ parameters: ParameterSlab) {
+    let g = checkedGeometry(dy, inputShape: x.shape)
     let (inputImage, outputImage) = imageSizes(g)
-    let w = parameters.valuePointer(weight)
     dy.withUnsafePointer { pdy in
       x.withUnsafePointer { px in
         for (shard, images) in BatchShards.localSlices(g.batch).enumerated() {
-          let shardGeometry = geometry(for: x.shape, batch: images.count)
-          let (shardX, shardDy) = (
-            px + images.lowerBound * inputImage, pdy + images.lowerBound * outputImage
-          )
           parameters.selectGradientBank(shard)
           Convolution.backwardWeights(
-            shardDy, input: shardX, shardGeometry,
+            pdy + images.lowerBound * outputImage, input: px + images.lowerBound * inputImage,
+            geometry(for: x.shape, batch: images.count),
             weightGradient: parameters.gradientPointer(weight),
             biasGradient: bias.map { parameters.gradientPointer($0) })
-          inputGradient?.withUnsafeMutablePointer { pdx in
-            Convolution.backwardData(
-              shardDy, weight: w, shardGeometry,
-              inputGradient: pdx + images.lowerBound * inputImage)
-          }
         }
         parameters.selectGradientBank(0)
       }
     }
+  }
+
+  /// Accumulates the input's gradient for dy into `inputGradient`: `backward` without the
+  /// weight's, which needs no input (only its shape, that of `inputGradient`).
+  ///
+  /// dy: (N, Ho, Wo, Cout), inputGradient: (N, H, W, Cin).
+  public func backwardData(
+    _ dy: Tensor, into inputGradient: inout Tensor, _ parameters: ParameterSlab
+  ) {
+    let g = checkedGeometry(dy, inputShape: inputGradient.shape)
+    let (inputImage, outputImage) = imageSizes(g)
+    let w = parameters.valuePointer(weight)
+    let shape = inputGradient.shape
+    dy.withUnsafePointer { pdy in
+      inputGradient.withUnsafeMutablePointer { pdx in
+        for images in BatchShards.localSlices(g.batch) {
+          Convolution.backwardData(
+            pdy + images.lowerBound * outputImage, weight: w,
+            geometry(for: shape, batch: images.count),
+            inputGradient: pdx + images.lowerBound * inputImage)
+        }
+      }
+    }
+  }
+
+  /// The geometry for an input of `inputShape`, after checking that dy is its output's shape.
+  func checkedGeometry(_ dy: Tensor, inputShape: Shape) -> ConvGeometry {
+    let g = geometry(for: inputShape)
+    checkPrecondition(
+      dy.shape == [g.batch, g.outputHeight, g.outputWidth, outputChannels],
+      "Conv2D.backward: dy \(dy.shape) for input \(inputShape) and \(g)")
+    return g
   }
 
   /// The geometry of `batch` images of an input of `shape`.

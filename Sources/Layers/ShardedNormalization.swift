@@ -42,12 +42,14 @@ public enum ShardedNormalization {
   /// accumulated into that shard's gradient bank of beta and gamma, as their gradients.
   ///
   /// x: (rows, stride) with the normalized channels first; dy: (rows, C). `relu` as in
-  /// `BatchNormKernels.backwardTraining`.
+  /// `BatchNormKernels.backwardTraining`; `activated` (rows, C), when given with `relu`,
+  /// receives relu(x * scale + shift) (`BatchNormKernels.addGradientSums`).
   public static func gradientSums(
     _ x: UnsafePointer<Float>, stride: Int, _ dy: UnsafePointer<Float>, rows: Int,
     channels: Int, mean: UnsafePointer<Float>, invStd: UnsafePointer<Float>,
     relu: (scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)?,
-    throughStatistics: Bool, parameters: ParameterSlab, gamma: ParameterID, beta: ParameterID
+    throughStatistics: Bool, parameters: ParameterSlab, gamma: ParameterID, beta: ParameterID,
+    activated: UnsafeMutablePointer<Float>? = nil
   ) -> (sumDy: [Double], sumDyXhat: [Double], rows: Int) {
     let slices = BatchShards.localSlices(rows)
     var local = [Double](repeating: 0, count: slices.count * 2 * channels)
@@ -57,7 +59,8 @@ public enum ShardedNormalization {
       BatchNormKernels.addGradientSums(
         x + range.lowerBound * stride, stride: stride, dy + range.lowerBound * channels,
         rows: range.count, channels: channels, mean: mean, invStd: invStd, relu: relu,
-        sumDy: &sumDy, sumDyXhat: &sumDyXhat)
+        sumDy: &sumDy, sumDyXhat: &sumDyXhat,
+        activated: activated.map { $0 + range.lowerBound * channels })
       parameters.selectGradientBank(shard)
       let (dbeta, dgamma) = (parameters.gradientPointer(beta), parameters.gradientPointer(gamma))
       for c in 0..<channels {

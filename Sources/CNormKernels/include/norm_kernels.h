@@ -27,13 +27,17 @@ void reid_bn_add_squared_deviations_avx512(
 
 /// The per-channel operands of a batch-norm backward's sums. scale and shift, when non-null,
 /// are the forward's affine map, whose ReLU masks dy: g = x * scale + shift > 0 ? dy + 0 : 0
-/// (else g = dy).
+/// (else g = dy). activated, when non-null (with scale and shift), receives the forward's
+/// output on the way, a = x * scale + shift <= 0 ? +0 : x * scale + shift (Swift's
+/// max(_, 0)), in dy's layout, for a caller that would otherwise read x again to recompute it.
 typedef struct {
   const float *mean, *inv_std, *scale, *shift;
+  float *activated;
 } reid_bn_operands;
 
 /// xhat = (x - mean) * inv_std; sum_dy[c] += (double)g; sum_dy_xhat[c] += (double)(g * xhat),
-/// row by row, over x (rows, x_stride) and dy (rows, dy_stride).
+/// row by row, over x (rows, x_stride) and dy (rows, dy_stride); and the activated output of
+/// channels [c0, c1) when the operands ask for it.
 void reid_bn_add_gradient_sums_avx2(
     const float *x, int64_t x_stride, const float *dy, int64_t dy_stride, int64_t rows,
     int64_t c0, int64_t c1, reid_bn_operands operands, double *sum_dy, double *sum_dy_xhat);

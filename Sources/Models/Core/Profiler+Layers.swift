@@ -24,6 +24,24 @@ extension Conv2D {
     profiler.countConv(geometry(for: x.shape).forwardFLOPs * (dx == nil ? 1 : 2))
     profiler.measure(.conv) { backward(dy, input: x, into: &dx, parameters) }
   }
+
+  /// `backwardWeights`, timed as `.conv` and its FLOPs (the forward pass's) counted.
+  ///
+  /// dy: (N, Ho, Wo, Cout); x: (N, H, W, Cin).
+  func profiledBackwardWeights(_ dy: Tensor, input x: Tensor, _ parameters: ParameterSlab) {
+    let profiler = Profiler.shared
+    profiler.countConv(geometry(for: x.shape).forwardFLOPs)
+    profiler.measure(.conv) { backwardWeights(dy, input: x, parameters) }
+  }
+
+  /// `backwardData`, timed as `.conv` and its FLOPs (the forward pass's) counted.
+  ///
+  /// dy: (N, Ho, Wo, Cout); dx: (N, H, W, Cin).
+  func profiledBackwardData(_ dy: Tensor, into dx: inout Tensor, _ parameters: ParameterSlab) {
+    let profiler = Profiler.shared
+    profiler.countConv(geometry(for: dx.shape).forwardFLOPs)
+    profiler.measure(.conv) { backwardData(dy, into: &dx, parameters) }
+  }
 }
 
 extension BilinearResize {

@@ -126,32 +126,40 @@ public struct DenseBlock: Block {
           gradient2, input: layerCache.bottleneck, cache: layerCache.norm2, into: &dBottleneck,
           parameters: slabs.parameters, relu: true)
       }
-      let a1 = profiler.measure(.batchNorm) {
-        layer.normalizedInput(
-          cache.output, mean: layerCache.mean, invStd: layerCache.invStd, slabs)
-      }
-      var da1: Tensor? = Tensor(shape: a1.shape)
-      layer.conv1.profiledBackward(
-        dBottleneck ?? gradient2, input: a1, into: &da1, slabs.parameters)
-      guard let gradient1 = da1 else { continue }
+      // conv1's input gradient first: it needs no input, so norm1's gradient sums can
+      // recompute conv1's input a1 from the prefix as they read it (one read of the prefix
+      // fewer than recomputing a1 on its own), just before conv1's weight gradient needs it.
+      let gradient1 = dBottleneck ?? gradient2
+      var da1 = Tensor(shape: Shape(d[0], d[1], d[2], cin))
+      layer.conv1.profiledBackwardData(gradient1, into: &da1, slabs.parameters)
       let (scale, shift) = layer.norm1.affineMap(
         mean: layerCache.mean, invStd: layerCache.invStd, parameters: slabs.parameters)
       let gamma = UnsafePointer(slabs.parameters.valuePointer(layer.norm1.weight))
-      profiler.measure(.batchNorm) {
-        cache.output.withUnsafePointer { pw in
-          gradient1.withUnsafePointer { pdy in
-            // gamma's and beta's gradients per shard; the input gradient's sums over the
-            // whole batch.
-            let sums = scale.withUnsafeBufferPointer { pscale in
-              shift.withUnsafeBufferPointer { pshift in
-                ShardedNormalization.gradientSums(
-                  pw, stride: total, pdy, rows: rows, channels: cin, mean: layerCache.mean,
-                  invStd: layerCache.invStd,
-                  relu: pscale.baseAddress.flatMap { s in pshift.baseAddress.map { (s, $0) } },
-                  throughStatistics: layerCache.training, parameters: slabs.parameters,
-                  gamma: layer.norm1.weight, beta: layer.norm1.bias)
+      var sums: (sumDy: [Double], sumDyXhat: [Double], rows: Int) = ([], [], 0)
+      let a1 = profiler.measure(.batchNorm) {
+        // gamma's and beta's gradients per shard; the input gradient's sums over the whole
+        // batch; every scalar of a1 = relu1(norm1(prefix)) on the way.
+        Tensor(shape: da1.shape) { pa in
+          cache.output.withUnsafePointer { pw in
+            da1.withUnsafePointer { pdy in
+              scale.withUnsafeBufferPointer { pscale in
+                shift.withUnsafeBufferPointer { pshift in
+                  sums = ShardedNormalization.gradientSums(
+                    pw, stride: total, pdy, rows: rows, channels: cin, mean: layerCache.mean,
+                    invStd: layerCache.invStd,
+                    relu: pscale.baseAddress.flatMap { s in pshift.baseAddress.map { (s, $0) } },
+                    throughStatistics: layerCache.training, parameters: slabs.parameters,
+                    gamma: layer.norm1.weight, beta: layer.norm1.bias, activated: pa)
+                }
               }
             }
+          }
+        }
+      }
+      layer.conv1.profiledBackwardWeights(gradient1, input: a1, slabs.parameters)
+      profiler.measure(.batchNorm) {
+        cache.output.withUnsafePointer { pw in
+          da1.withUnsafePointer { pdy in
             dWide.withUnsafeMutablePointer { pdw in
               PrefixNormKernels.addInputGradient(
                 pw, stride: total, pdy, rows: rows, channels: cin, scale: scale, shift: shift,

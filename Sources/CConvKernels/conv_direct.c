@@ -162,8 +162,23 @@ __attribute__((noinline)) static int backward_data_taps(
 
 /// Writes the first `lanes` lanes of a block's result for one pixel: target (+)= lanes of
 /// `block`. For the last lane block of a channel count that is not a multiple of 16.
-static void store_lanes(float *target, const float *block, int64_t lanes, int accumulate) {
-  for (int64_t l = 0; l < lanes; l++) target[l] = accumulate ? target[l] + block[l] : block[l];
+/// How a register block's chains reach their outputs.
+enum {
+  /// out = chain (forward: y is the chain).
+  STORE_CHAINS = 0,
+  /// out += chain (backward-data into a gradient that others add to as well).
+  ADD_CHAINS = 1,
+  /// out = 0 + chain: ADD_CHAINS's bits on a zeroed out (a -0 chain gives +0), without
+  /// reading out (backward-data into a fresh gradient).
+  ADD_CHAINS_TO_ZERO = 2,
+};
+
+/// The first `lanes` of a block's chains into target, as `mode` says.
+static void store_lanes(float *target, const float *block, int64_t lanes, int mode) {
+  for (int64_t l = 0; l < lanes; l++)
+    target[l] = mode == ADD_CHAINS           ? target[l] + block[l]
+                : mode == ADD_CHAINS_TO_ZERO ? 0.0f + block[l]
+                                             : block[l];
 }
 
 /// The register block of forward or backward-data for `lanes` channels: pixel_block pixels

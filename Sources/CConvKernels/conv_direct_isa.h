@@ -52,11 +52,11 @@
 /// The register block of `pixel_block` pixels by `group` lane blocks.
 static void FN(tap_block_sized)(
     const reid_tap *taps, int ntaps, int64_t len, const float *w, int64_t block_size, float *out,
-    int64_t out_step, int64_t pixels, int64_t lanes, int accumulate, int pixel_block,
+    int64_t out_step, int64_t pixels, int64_t lanes, int mode, int pixel_block,
     int group) {
 #define REID_TAP_CASE(P, G)                                                               \
   if (pixel_block == P && group == G) {                                                   \
-    TAP_FN(P, G)(taps, ntaps, len, w, block_size, out, out_step, pixels, lanes, accumulate); \
+    TAP_FN(P, G)(taps, ntaps, len, w, block_size, out, out_step, pixels, lanes, mode);       \
     return;                                                                               \
   }
 #if MAX_GROUP == 1
@@ -80,13 +80,13 @@ static void FN(tap_block_sized)(
 static void FN(tap_lanes)(
     const reid_tap *taps, int ntaps, int64_t len, const float *w, int64_t kernel_taps,
     int64_t lanes, float *out, int64_t out_step, int64_t pixels, int pixel_block, int group,
-    int accumulate) {
+    int mode) {
   const int64_t block_size = kernel_taps * len * REID_LANE_BLOCK;
   const int64_t lane_blocks = (lanes + REID_LANE_BLOCK - 1) / REID_LANE_BLOCK;
   for (int64_t lb = 0; lb < lane_blocks; lb += group)
     FN(tap_block_sized)(
         taps, ntaps, len, w + lb * block_size, block_size, out + lb * REID_LANE_BLOCK, out_step,
-        pixels, lanes - lb * REID_LANE_BLOCK, accumulate, pixel_block,
+        pixels, lanes - lb * REID_LANE_BLOCK, mode, pixel_block,
         (int)min64(group, lane_blocks - lb));
 }
 
@@ -111,7 +111,7 @@ void FN(reid_conv_forward)(
           const int ntaps = forward_taps(s, x, zeros, m0, s->wo, pixels, pixel_block, taps);
           FN(tap_lanes)(
               taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0,
-              s->wo * s->cout, pixels, pixel_block, group, 0);
+              s->wo * s->cout, pixels, pixel_block, group, STORE_CHAINS);
         }
       continue;
     }
@@ -123,14 +123,15 @@ void FN(reid_conv_forward)(
       const int ntaps = forward_taps(s, x, zeros, m0, 1, pixels, pixel_block, taps);
       FN(tap_lanes)(
           taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0, s->cout, pixels,
-          pixel_block, group, 0);
+          pixel_block, group, STORE_CHAINS);
     }
   }
 }
 
 void FN(reid_conv_backward_data)(
     const reid_conv_shape *s, const float *dy, const float *w, float *dx, int64_t row_begin,
-    int64_t row_end) {
+    int64_t row_end, int accumulate) {
+  const int mode = accumulate ? ADD_CHAINS : ADD_CHAINS_TO_ZERO;
   reid_tap taps[s->kh * s->kw];
   float zeros[s->cout];
   memset(zeros, 0, sizeof zeros);
@@ -151,7 +152,7 @@ void FN(reid_conv_backward_data)(
           const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
           FN(tap_lanes)(
               taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + (r0 * s->w + col) * s->cin + l0,
-              s->w * s->cin, pixels, pixel_block, group, 1);
+              s->w * s->cin, pixels, pixel_block, group, mode);
         }
       continue;
     }
@@ -164,7 +165,7 @@ void FN(reid_conv_backward_data)(
         const int ntaps = backward_data_taps(s, dy, zeros, n, ih, iw, pixels, pixel_block, taps);
         FN(tap_lanes)(
             taps, ntaps, s->cout, wl, kernel_taps, lanes, dx + m0 * s->cin + l0, s->cin, pixels,
-            pixel_block, group, 1);
+            pixel_block, group, mode);
       }
       continue;
     }
@@ -184,7 +185,7 @@ void FN(reid_conv_backward_data)(
           FN(tap_lanes)(
               taps, ntaps, s->cout, wl, kernel_taps, lanes,
               dx + (row * s->w + iw[0]) * s->cin + l0, s->stride_w * s->cin, pixels, pixel_block,
-              group, 1);
+              group, mode);
         }
       }
   }

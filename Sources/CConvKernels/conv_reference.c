@@ -36,7 +36,7 @@ void reid_conv_forward_reference(
 
 void reid_conv_backward_data_reference(
     const reid_conv_shape *s, const float *dy, const float *w, float *dx, int64_t row_begin,
-    int64_t row_end) {
+    int64_t row_end, int accumulate) {
   const int64_t taps = s->kh * s->kw;
   for (int64_t row = row_begin; row < row_end; row++) {
     const int64_t n = row / s->h, ih = row % s->h;
@@ -57,7 +57,7 @@ void reid_conv_backward_data_reference(
               acc = fmaf(in[o], w[reid_packed_index(taps, s->cout, t, o, c)], acc);
           }
         }
-        out[c] += acc;
+        out[c] = (accumulate ? out[c] : 0.0f) + acc;
       }
     }
   }

@@ -110,7 +110,10 @@ public enum Convolution {
     }
   }
 
-  /// Backward-data, accumulating: dx (N, H, W, Cin) += conv^T(dy (N, Ho, Wo, Cout), w).
+  /// Backward-data: dx (N, H, W, Cin) += conv^T(dy (N, Ho, Wo, Cout), w); without
+  /// `accumulate`, dx is overwritten with the bits that accumulating into a zeroed dx gives:
+  /// the direct kernels and the pointwise sgemm (beta 0, which OpenBLAS runs as zeroing C and
+  /// then adding, as beta 1 on zeros) skip the zero fill, the im2col routes zero dx first.
   ///
   /// Three routes: a pointwise convolution is one GEMM; a stride-1 convolution with fewer
   /// output than input channels (DenseNet's 3x3 growth layers: 128 -> 32) runs as the forward
@@ -118,17 +121,20 @@ public enum Convolution {
   /// of Cin; anything else computes Cin-wide columns and scatters them with col2im.
   public static func backwardData(
     _ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, _ g: ConvGeometry,
-    inputGradient dx: UnsafeMutablePointer<Float>, workspace: Workspace = .shared
+    inputGradient dx: UnsafeMutablePointer<Float>, accumulate: Bool = true,
+    workspace: Workspace = .shared
   ) {
     if usesDirectKernels(g, .backwardData) {
-      DirectConvolution.backwardData(dy, weight: w, g, inputGradient: dx, workspace: workspace)
+      DirectConvolution.backwardData(
+        dy, weight: w, g, inputGradient: dx, accumulate: accumulate, workspace: workspace)
       return
     }
     let (m, cout, k) = (g.outputPixels, g.outputChannels, g.patchSize)
     if g.isPointwise {
-      BLAS.sgemm(.none, .none, m: m, n: k, k: cout, a: dy, b: w, beta: 1, c: dx)
+      BLAS.sgemm(.none, .none, m: m, n: k, k: cout, a: dy, b: w, beta: accumulate ? 1 : 0, c: dx)
       return
     }
+    if !accumulate { dx.zeroFill(count: g.batch * g.inputHeight * g.inputWidth * g.inputChannels) }
     if usesChannelMajorColumns(g) {
       let chunk = chunkRows(g)
       let dcols = workspace.scratch(columnsSlot, count: chunk * k)

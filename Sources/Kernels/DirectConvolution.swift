@@ -42,8 +42,16 @@ public enum DirectConvolution {
       self == .avx2 ? reid_conv_forward_avx2 : reid_conv_forward_avx512
     }
 
-    /// dx += over input rows [begin, end) of the N * H rows.
-    public var backwardData: RowKernel {
+    /// A kernel over rows [begin, end) that adds to its output (last argument 1) or writes
+    /// it as if added to zeros (0).
+    public typealias AccumulatingRowKernel =
+      @convention(c) (
+        UnsafePointer<reid_conv_shape>?, UnsafePointer<Float>?, UnsafePointer<Float>?,
+        UnsafeMutablePointer<Float>?, Int64, Int64, Int32
+      ) -> Void
+
+    /// dx (+)= over input rows [begin, end) of the N * H rows.
+    public var backwardData: AccumulatingRowKernel {
       self == .avx2 ? reid_conv_backward_data_avx2 : reid_conv_backward_data_avx512
     }
 
@@ -163,15 +171,15 @@ public enum DirectConvolution {
     return out
   }
 
-  /// Runs a row kernel of `g` over `rows` rows on `threads` threads.
+  /// Runs `kernel(shape, begin, end)`, a row kernel of `g`, over `rows` rows on `threads`
+  /// threads.
   static func run(
-    _ kernel: ISA.RowKernel, _ g: ConvGeometry, rows: Int, input: UnsafePointer<Float>,
-    packedWeight: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>
+    _ g: ConvGeometry, rows: Int,
+    _ kernel: @Sendable (UnsafePointer<reid_conv_shape>, Int64, Int64) -> Void
   ) {
     let s = shape(g)
-    nonisolated(unsafe) let (input, weight, output) = (input, UnsafePointer(packedWeight), output)
     KernelThreads.overRows(rows) { begin, end in
-      withUnsafePointer(to: s) { kernel($0, input, weight, output, begin, end) }
+      withUnsafePointer(to: s) { kernel($0, begin, end) }
     }
   }
 
@@ -183,23 +191,29 @@ public enum DirectConvolution {
   ) {
     let packed = workspace.scratch(packedWeightSlot, count: packedForwardCount(g))
     packForward(w, g, into: packed)
-    run(isa.forward, g, rows: g.batch * g.outputHeight, input: x, packedWeight: packed, output: y)
+    let kernel = isa.forward
+    nonisolated(unsafe) let (x, weight, y) = (x, UnsafePointer(packed), y)
+    run(g, rows: g.batch * g.outputHeight) { s, begin, end in kernel(s, x, weight, y, begin, end) }
     if let bias {
       Convolution.addBias(bias, to: y, rows: g.outputPixels, channels: g.outputChannels)
     }
   }
 
-  /// Backward-data, accumulating: dx (N, H, W, Cin) += conv^T(dy (N, Ho, Wo, Cout), w).
+  /// Backward-data: dx (N, H, W, Cin) += conv^T(dy (N, Ho, Wo, Cout), w); without
+  /// `accumulate`, dx = 0 + conv^T(...), the bits of accumulating into a zeroed dx, with dx
+  /// neither zeroed nor read.
   public static func backwardData(
     _ dy: UnsafePointer<Float>, weight w: UnsafePointer<Float>, _ g: ConvGeometry,
-    inputGradient dx: UnsafeMutablePointer<Float>, workspace: Workspace = .shared,
-    isa: ISA = .best
+    inputGradient dx: UnsafeMutablePointer<Float>, accumulate: Bool = true,
+    workspace: Workspace = .shared, isa: ISA = .best
   ) {
     let packed = workspace.scratch(packedWeightSlot, count: packedBackwardDataCount(g))
     packBackwardData(w, g, into: packed)
-    run(
-      isa.backwardData, g, rows: g.batch * g.inputHeight, input: dy, packedWeight: packed,
-      output: dx)
+    let (kernel, mode) = (isa.backwardData, Int32(accumulate ? 1 : 0))
+    nonisolated(unsafe) let (dy, weight, dx) = (dy, UnsafePointer(packed), dx)
+    run(g, rows: g.batch * g.inputHeight) { s, begin, end in
+      kernel(s, dy, weight, dx, begin, end, mode)
+    }
   }
 
   /// Backward-weights, accumulating: dw (Cout, Cin, kh, kw) += the weight gradient, and

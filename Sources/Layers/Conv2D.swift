@@ -121,18 +121,39 @@ public struct Conv2D: Sendable {
   public func backwardData(
     _ dy: Tensor, into inputGradient: inout Tensor, _ parameters: ParameterSlab
   ) {
-    let g = checkedGeometry(dy, inputShape: inputGradient.shape)
+    let shape = inputGradient.shape
+    inputGradient.withUnsafeMutablePointer { pdx in
+      backwardData(dy, inputShape: shape, into: pdx, accumulate: true, parameters)
+    }
+  }
+
+  /// The input's gradient for dy, as a new tensor: `backwardData` into zeros, with the same
+  /// bits, but without zeroing the tensor first (the kernels write each scalar as if added
+  /// to zero).
+  ///
+  /// dy: (N, Ho, Wo, Cout) -> (N, H, W, Cin), the input's shape `inputShape`.
+  public func inputGradient(_ dy: Tensor, inputShape: Shape, _ parameters: ParameterSlab)
+    -> Tensor
+  {
+    Tensor(shape: inputShape) { pdx in
+      backwardData(dy, inputShape: inputShape, into: pdx, accumulate: false, parameters)
+    }
+  }
+
+  /// Backward-data of every shard into dx (inputShape), accumulating or not.
+  func backwardData(
+    _ dy: Tensor, inputShape: Shape, into dx: UnsafeMutablePointer<Float>, accumulate: Bool,
+    _ parameters: ParameterSlab
+  ) {
+    let g = checkedGeometry(dy, inputShape: inputShape)
     let (inputImage, outputImage) = imageSizes(g)
     let w = parameters.valuePointer(weight)
-    let shape = inputGradient.shape
     dy.withUnsafePointer { pdy in
-      inputGradient.withUnsafeMutablePointer { pdx in
-        for images in BatchShards.localSlices(g.batch) {
-          Convolution.backwardData(
-            pdy + images.lowerBound * outputImage, weight: w,
-            geometry(for: shape, batch: images.count),
-            inputGradient: pdx + images.lowerBound * inputImage)
-        }
+      for images in BatchShards.localSlices(g.batch) {
+        Convolution.backwardData(
+          pdy + images.lowerBound * outputImage, weight: w,
+          geometry(for: inputShape, batch: images.count),
+          inputGradient: dx + images.lowerBound * inputImage, accumulate: accumulate)
       }
     }
   }

@@ -120,6 +120,23 @@ final class ConvolutionTests: XCTestCase {
         }
       }
     }
+    // Not accumulating: the bits of accumulating into zeros, whatever dx held (NaN here), on
+    // every route (direct, pointwise sgemm, im2col).
+    var intoZeros = Tensor(shape: x.shape)
+    var fresh = Tensor(shape: x.shape, repeating: .nan)
+    dy.withUnsafePointer { pdy in
+      w.withUnsafePointer { pw in
+        intoZeros.withUnsafeMutablePointer { pdx in
+          Convolution.backwardData(pdy, weight: pw, g, inputGradient: pdx)
+        }
+        fresh.withUnsafeMutablePointer { pdx in
+          Convolution.backwardData(pdy, weight: pw, g, inputGradient: pdx, accumulate: false)
+        }
+      }
+    }
+    XCTAssertEqual(
+      fresh.scalars.map(\.bitPattern), intoZeros.scalars.map(\.bitPattern),
+      "dx not accumulated \(g) \(algorithm)")
     let yRef = ConvolutionReference.forward(
       x.scalars, weight: w.scalars, bias: bias ? b.scalars : nil, g)
     let dxRef = ConvolutionReference.backwardData(dy.scalars, weight: w.scalars, g)

@@ -168,19 +168,34 @@ final class DirectConvolutionTests: XCTestCase {
       let count = rows * g.inputWidth * g.inputChannels
       // Accumulating into 0.5 everywhere: dx += the chain, not dx = the chain.
       let reference = run(
-        reid_conv_backward_data_reference, op.shape, input: op.dy, weight: op.backwardWeight,
-        count: count, initial: 0.5, splits: [0..<rows])
+        { reid_conv_backward_data_reference($0, $1, $2, $3, $4, $5, 1) }, op.shape,
+        input: op.dy, weight: op.backwardWeight, count: count, initial: 0.5, splits: [0..<rows])
+      // Not accumulating: every scalar as if added to zeros, whatever dx held (NaN here).
+      let intoZeros = run(
+        { reid_conv_backward_data_reference($0, $1, $2, $3, $4, $5, 1) }, op.shape,
+        input: op.dy, weight: op.backwardWeight, count: count, initial: 0, splits: [0..<rows])
+      let overwritten = run(
+        { reid_conv_backward_data_reference($0, $1, $2, $3, $4, $5, 0) }, op.shape,
+        input: op.dy, weight: op.backwardWeight, count: count, initial: .nan, splits: [0..<rows])
+      XCTAssertEqual(
+        overwritten.map(\.bitPattern), intoZeros.map(\.bitPattern), "reference overwrite \(g)")
       let naive = ConvolutionReference.backwardData(op.dy, weight: op.weight, g).map { $0 + 0.5 }
       assertClose(
         reference, naive, tolerance: 1e-6 * Float(g.patchSize * g.outputChannels),
         "backward-data \(g)")
       for isa in Self.isas {
+        let kernel = isa.backwardData
         for split in splits(rows) {
           let dx = run(
-            isa.backwardData, op.shape, input: op.dy, weight: op.backwardWeight, count: count,
-            initial: 0.5, splits: split)
+            { kernel($0, $1, $2, $3, $4, $5, 1) }, op.shape, input: op.dy,
+            weight: op.backwardWeight, count: count, initial: 0.5, splits: split)
           XCTAssertEqual(
             dx.map(\.bitPattern), reference.map(\.bitPattern), "\(isa) \(g) \(split)")
+          let fresh = run(
+            { kernel($0, $1, $2, $3, $4, $5, 0) }, op.shape, input: op.dy,
+            weight: op.backwardWeight, count: count, initial: .nan, splits: split)
+          XCTAssertEqual(
+            fresh.map(\.bitPattern), intoZeros.map(\.bitPattern), "\(isa) \(g) \(split) fresh")
         }
       }
     }

@@ -78,20 +78,23 @@ void reid_conv_forward_avx512(
     const reid_conv_shape *shape, const float *x, const float *w, float *y, int64_t row_begin,
     int64_t row_end);
 
-/// dx += conv^T(dy, w), direct, over input rows [row_begin, row_end) of the n * h rows.
+/// dx += conv^T(dy, w) (accumulate 1), or dx = 0 + conv^T(dy, w) (accumulate 0: the bits of
+/// accumulating into a zeroed dx, a -0 chain giving +0, without reading dx), direct, over
+/// input rows [row_begin, row_end) of the n * h rows.
 ///
 /// dy: (n, ho, wo, cout); w: packed by reid_conv_pack_backward_data; dx: (n, h, w, cin).
 /// Each input-gradient scalar is one chain from 0 over the taps (i, j) in row-major order
 /// whose window holds the pixel and, in each, cout in ascending order; then dx += the chain.
+/// Every scalar of the rows is written, those that no window reaches included.
 void reid_conv_backward_data_reference(
     const reid_conv_shape *shape, const float *dy, const float *w, float *dx, int64_t row_begin,
-    int64_t row_end);
+    int64_t row_end, int accumulate);
 void reid_conv_backward_data_avx2(
     const reid_conv_shape *shape, const float *dy, const float *w, float *dx, int64_t row_begin,
-    int64_t row_end);
+    int64_t row_end, int accumulate);
 void reid_conv_backward_data_avx512(
     const reid_conv_shape *shape, const float *dy, const float *w, float *dx, int64_t row_begin,
-    int64_t row_end);
+    int64_t row_end, int accumulate);
 
 /// dw = the weight gradient of conv(x, w) for dy, direct, packed (kh, kw, cin, cout);
 /// overwritten, not accumulated.

@@ -34,13 +34,15 @@ extension Conv2D {
     profiler.measure(.conv) { backwardWeights(dy, input: x, parameters) }
   }
 
-  /// `backwardData`, timed as `.conv` and its FLOPs (the forward pass's) counted.
+  /// `inputGradient`, timed as `.conv` and its FLOPs (the forward pass's) counted.
   ///
-  /// dy: (N, Ho, Wo, Cout); dx: (N, H, W, Cin).
-  func profiledBackwardData(_ dy: Tensor, into dx: inout Tensor, _ parameters: ParameterSlab) {
+  /// dy: (N, Ho, Wo, Cout) -> dx (N, H, W, Cin), the input's shape `inputShape`.
+  func profiledInputGradient(_ dy: Tensor, inputShape: Shape, _ parameters: ParameterSlab)
+    -> Tensor
+  {
     let profiler = Profiler.shared
-    profiler.countConv(geometry(for: dx.shape).forwardFLOPs)
-    profiler.measure(.conv) { backwardData(dy, into: &dx, parameters) }
+    profiler.countConv(geometry(for: inputShape).forwardFLOPs)
+    return profiler.measure(.conv) { inputGradient(dy, inputShape: inputShape, parameters) }
   }
 }
 

@@ -116,10 +116,10 @@ public struct DenseBlock: Block {
       let dOut = profiler.measure(.concat) {
         Self.read(dWide, offset: cin, channels: growthRate)
       }
-      var da2: Tensor? = Tensor(shape: layerCache.activated.shape)
-      layer.conv2.profiledBackward(
-        dOut, input: layerCache.activated, into: &da2, slabs.parameters)
-      guard let gradient2 = da2 else { continue }
+      // Input gradients into new tensors, written without zeroing them first.
+      layer.conv2.profiledBackwardWeights(dOut, input: layerCache.activated, slabs.parameters)
+      let gradient2 = layer.conv2.profiledInputGradient(
+        dOut, inputShape: layerCache.activated.shape, slabs.parameters)
       var dBottleneck: Tensor? = Tensor(shape: layerCache.bottleneck.shape)
       profiler.measure(.batchNorm) {
         layer.norm2.backward(
@@ -130,8 +130,8 @@ public struct DenseBlock: Block {
       // recompute conv1's input a1 from the prefix as they read it (one read of the prefix
       // fewer than recomputing a1 on its own), just before conv1's weight gradient needs it.
       let gradient1 = dBottleneck ?? gradient2
-      var da1 = Tensor(shape: Shape(d[0], d[1], d[2], cin))
-      layer.conv1.profiledBackwardData(gradient1, into: &da1, slabs.parameters)
+      let da1 = layer.conv1.profiledInputGradient(
+        gradient1, inputShape: Shape(d[0], d[1], d[2], cin), slabs.parameters)
       let (scale, shift) = layer.norm1.affineMap(
         mean: layerCache.mean, invStd: layerCache.invStd, parameters: slabs.parameters)
       let gamma = UnsafePointer(slabs.parameters.valuePointer(layer.norm1.weight))

@@ -32,12 +32,27 @@ public struct AnyBlock: Block {
     _ slabs: ModelSlabs
   ) {
     func open<B: Block>(_ block: B) {
-      guard let typed = cache as? B.Cache else {
-        preconditionFailure("AnyBlock.backward: a \(type(of: cache)) cache for \(B.self)")
-      }
-      block.backward(dy, input: x, cache: typed, into: &dx, slabs)
+      block.backward(dy, input: x, cache: Self.typed(cache, for: block), into: &dx, slabs)
     }
     open(base)
+  }
+
+  /// dL/dx as a new tensor, and parameter gradients, as the wrapped block.
+  public func inputGradient(
+    _ dy: Tensor, input x: Tensor, cache: any Sendable, _ slabs: ModelSlabs
+  ) -> Tensor {
+    func open<B: Block>(_ block: B) -> Tensor {
+      block.inputGradient(dy, input: x, cache: Self.typed(cache, for: block), slabs)
+    }
+    return open(base)
+  }
+
+  /// The erased cache as the cache type of `block`.
+  static func typed<B: Block>(_ cache: any Sendable, for block: B) -> B.Cache {
+    guard let typed = cache as? B.Cache else {
+      preconditionFailure("AnyBlock: a \(type(of: cache)) cache for \(B.self)")
+    }
+    return typed
   }
 
   /// The wrapped block's output shape.

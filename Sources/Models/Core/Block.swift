@@ -39,8 +39,27 @@ public protocol Block: Sendable {
   func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs)
 
+  /// dL/dx as a new tensor, and parameter gradients += dL/dθ: the bits of `backward` into a
+  /// zeroed dx. Blocks whose kernels can write a fresh gradient (`Conv2D.inputGradient`)
+  /// skip the zero fill; the default zeroes a tensor and calls `backward`.
+  ///
+  /// x: the forward input (N, H, W, Cin); dy: (N, Ho, Wo, Cout); returns x's shape.
+  func inputGradient(_ dy: Tensor, input x: Tensor, cache: Cache, _ slabs: ModelSlabs) -> Tensor
+
   /// The output shape for an input of `shape` (N, H, W, Cin), without computing anything.
   func outputShape(for shape: Shape) -> Shape
+}
+
+extension Block {
+  /// `backward` into a zeroed tensor.
+  public func inputGradient(_ dy: Tensor, input x: Tensor, cache: Cache, _ slabs: ModelSlabs)
+    -> Tensor
+  {
+    var dx: Tensor? = Tensor(shape: x.shape)
+    backward(dy, input: x, cache: cache, into: &dx, slabs)
+    guard let dx else { preconditionFailure("\(Self.self).backward dropped the input gradient") }
+    return dx
+  }
 }
 
 /// Runs `body` on the gradient held by `dx`, if any, without copying it.

@@ -37,6 +37,14 @@ public struct ConvBlock: Block {
     conv.profiledBackward(dy, input: x, into: &dx, slabs.parameters)
   }
 
+  /// dW += dy^T · im2col(x); returns conv^T(dy), written without zeroing first.
+  public func inputGradient(_ dy: Tensor, input x: Tensor, cache: Cache, _ slabs: ModelSlabs)
+    -> Tensor
+  {
+    conv.profiledBackwardWeights(dy, input: x, slabs.parameters)
+    return conv.profiledInputGradient(dy, inputShape: x.shape, slabs.parameters)
+  }
+
   /// (N, Ho, Wo, Cout).
   public func outputShape(for shape: Shape) -> Shape {
     let g = conv.geometry(for: shape)

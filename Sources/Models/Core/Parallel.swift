@@ -52,11 +52,31 @@ public struct Parallel: Block {
   public func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs
   ) {
-    let blocks = Profiler.shared.measure(.concat) {
-      branches.count == 1 ? [dy] : ChannelSplit(sizes: cache.channels).forward(dy)
-    }
+    let blocks = branchGradients(dy, cache: cache)
     for (i, branch) in branches.enumerated() {
       branch.backward(blocks[i], input: x, cache: cache.caches[i], into: &dx, slabs)
+    }
+  }
+
+  /// The sum of every branch's input gradient as a new tensor: the first branch's, then the
+  /// others added to it in order (the bits of adding all of them into zeros).
+  public func inputGradient(_ dy: Tensor, input x: Tensor, cache: Cache, _ slabs: ModelSlabs)
+    -> Tensor
+  {
+    let blocks = branchGradients(dy, cache: cache)
+    var dx: Tensor? = branches[0].inputGradient(
+      blocks[0], input: x, cache: cache.caches[0], slabs)
+    for i in branches.indices.dropFirst() {
+      branches[i].backward(blocks[i], input: x, cache: cache.caches[i], into: &dx, slabs)
+    }
+    guard let dx else { preconditionFailure("Parallel: a branch dropped the input gradient") }
+    return dx
+  }
+
+  /// Each branch's block of dy's channels.
+  func branchGradients(_ dy: Tensor, cache: Cache) -> [Tensor] {
+    Profiler.shared.measure(.concat) {
+      branches.count == 1 ? [dy] : ChannelSplit(sizes: cache.channels).forward(dy)
     }
   }
 

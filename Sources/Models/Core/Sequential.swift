@@ -4,8 +4,8 @@ import TensorCore
 /// Blocks applied one after the other: y = f_n(... f_2(f_1(x))).
 ///
 /// The cache keeps every intermediate activation (the input of each block but the first) and
-/// each block's cache; backward walks them in reverse, handing each block a fresh zero
-/// gradient for its input.
+/// each block's cache; backward walks them in reverse, each block returning a fresh gradient
+/// for its input (`Block.inputGradient`).
 public struct Sequential: Block {
   /// The blocks, in order.
   public let blocks: [AnyBlock]
@@ -50,14 +50,26 @@ public struct Sequential: Block {
   public func backward(
     _ dy: Tensor, input x: Tensor, cache: Cache, into dx: inout Tensor?, _ slabs: ModelSlabs
   ) {
+    blocks[0].backward(
+      laterGradient(dy, cache: cache, slabs), input: x, cache: cache.caches[0], into: &dx, slabs)
+  }
+
+  /// dL/dx through every block, in reverse, as a new tensor.
+  public func inputGradient(_ dy: Tensor, input x: Tensor, cache: Cache, _ slabs: ModelSlabs)
+    -> Tensor
+  {
+    blocks[0].inputGradient(
+      laterGradient(dy, cache: cache, slabs), input: x, cache: cache.caches[0], slabs)
+  }
+
+  /// The gradient of the first block's output: dy back through blocks n-1 ... 1.
+  func laterGradient(_ dy: Tensor, cache: Cache, _ slabs: ModelSlabs) -> Tensor {
     var gradient = dy
     for i in stride(from: blocks.count - 1, through: 1, by: -1) {
-      let input = cache.intermediates[i - 1]
-      var dInput: Tensor? = Tensor(shape: input.shape)
-      blocks[i].backward(gradient, input: input, cache: cache.caches[i], into: &dInput, slabs)
-      gradient = dInput ?? gradient
+      gradient = blocks[i].inputGradient(
+        gradient, input: cache.intermediates[i - 1], cache: cache.caches[i], slabs)
     }
-    blocks[0].backward(gradient, input: x, cache: cache.caches[0], into: &dx, slabs)
+    return gradient
   }
 
   /// The last block's output shape.

@@ -7,10 +7,9 @@
 // function it did not, and spilled).
 
 /// out[p * out_step + lane] (+)= the tap chains of the block, p < pixels, lane < lanes, as
-/// `mode` (store_lanes's) says. w is
-/// the first lane block's packed weights, the next ones follow every block_size floats. The
-/// loop always runs TAP_PIXELS pixels: missing pixels read zeros (see reid_tap), and lanes
-/// past `lanes` have zero weights and are not stored.
+/// `mode` (store_lanes's) says. w is the first lane block's packed weights, the next ones
+/// follow every block_size floats. The loop always runs TAP_PIXELS pixels: missing pixels
+/// read zeros (see reid_tap), and lanes past `lanes` have zero weights and are not stored.
 static void TAP_FN(TAP_PIXELS, TAP_GROUP)(
     const reid_tap *taps, int ntaps, int64_t len, const float *w, int64_t block_size, float *out,
     int64_t out_step, int64_t pixels, int64_t lanes, int mode) {

@@ -86,6 +86,8 @@ public struct Conv2D: Sendable {
   ) {
     backwardWeights(dy, input: x, parameters)
     guard var dx = inputGradient else { return }
+    checkPrecondition(
+      dx.shape == x.shape, "Conv2D.backward: input gradient \(dx.shape) for input \(x.shape)")
     // Moved out and back, so that dx's storage stays uniquely referenced (no copy).
     inputGradient = nil
     backwardData(dy, into: &dx, parameters)

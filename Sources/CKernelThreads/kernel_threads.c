@@ -12,9 +12,10 @@
 // An idle worker polls the ticket, calling sched_yield() between polls so that another
 // runnable thread on its core (OpenBLAS's worker during an sgemm) is not delayed, for
 // `SPIN_NS`; then it blocks on a condition variable. Workers beyond the thread count (after
-// a shrink) block on `resize` instead, neither polling nor counted as sleepers. The caller broadcasts only when some
-// worker sleeps (`sleepers`, read after the ticket store; both sequentially consistent, so a
-// worker that goes to sleep either sees the new ticket or is seen sleeping).
+// a shrink) block on `resize` instead, neither polling nor counted as sleepers. The caller
+// broadcasts only when some worker sleeps (`sleepers`, read after the ticket store; both
+// sequentially consistent, so a worker that goes to sleep either sees the new ticket or is
+// seen sleeping).
 //
 // Workers run each pass under the caller's MXCSR control bits (subnormal flushing and
 // rounding), so a pass gives the bits it would give on the caller's thread alone.

@@ -144,10 +144,41 @@ static int blocks_by_column(const reid_conv_shape *s) {
 /// Not inlined: once the stride-1 path lost its divisions, clang inlined this into the
 /// kernels, and the register blocks ran 25-30 % slower (one thread, DenseNet's 3x3 backward-
 /// data 126-146 -> 92-109 GFLOPS); kept apart, they run 2-4 % faster than with the divisions.
+///
+/// With stride 1 (most convolutions) each pixel's output origin is computed once and each
+/// tap subtracts a fixed offset from it, as in forward_taps: the general path's per-tap
+/// lookups were 14 % of backward-data's time on DenseNet's and Inception's 3x3 shapes (one
+/// thread, perf).
 __attribute__((noinline)) static int backward_data_taps(
     const reid_conv_shape *s, const float *dy, const float *zeros, const int64_t *n,
     const int64_t *ih, const int64_t *iw, int64_t pixels, int slots, reid_tap *taps) {
   int count = 0;
+  if (s->stride_h == 1 && s->stride_w == 1) {
+    // The output pixel (oh, ow) = (ih + pad_h - i * dilation_h, iw + pad_w - j * dilation_w)
+    // of tap (i, j); a pixel past `pixels` gets a row that every tap misses.
+    int64_t top[REID_MAX_PIXELS], left[REID_MAX_PIXELS], origin[REID_MAX_PIXELS];
+    for (int p = 0; p < slots; p++) {
+      top[p] = p < pixels ? ih[p] + s->pad_h : -1;
+      left[p] = p < pixels ? iw[p] + s->pad_w : 0;
+      origin[p] = p < pixels ? ((n[p] * s->ho + top[p]) * s->wo + left[p]) * s->cout : 0;
+    }
+    for (int64_t i = 0; i < s->kh; i++) {
+      const int64_t dh = i * s->dilation_h;
+      for (int64_t j = 0; j < s->kw; j++) {
+        const int64_t dw = j * s->dilation_w, offset = (dh * s->wo + dw) * s->cout;
+        int reached = 0;
+        for (int p = 0; p < slots; p++) {
+          // Unsigned comparison: negative coordinates wrap past ho and wo.
+          const int inside = (uint64_t)(top[p] - dh) < (uint64_t)s->ho
+                             && (uint64_t)(left[p] - dw) < (uint64_t)s->wo;
+          taps[count].in[p] = inside ? dy + (origin[p] - offset) : zeros;
+          reached |= inside;
+        }
+        if (reached) taps[count++].w_offset = (i * s->kw + j) * s->cout * REID_LANE_BLOCK;
+      }
+    }
+    return count;
+  }
   for (int64_t i = 0; i < s->kh; i++)
     for (int64_t j = 0; j < s->kw; j++) {
       for (int p = 0; p < slots; p++) {

@@ -20,6 +20,38 @@
 /// order, 96 KiB had measured best and 384 KiB 10-25 % slower on 14x6 maps: to re-measure.)
 #define WEIGHT_SEGMENT_BYTES (384 * 1024)
 
+/// The rows of x that backward-weights reads for output rows [row_begin, row_end) of the
+/// n * ho rows: [*first, *end) in x's rows flattened over (image, row); empty when
+/// *end <= *first.
+static void weight_input_rows(
+    const reid_conv_shape *s, int64_t row_begin, int64_t row_end, int64_t *first,
+    int64_t *end) {
+  const int64_t n0 = row_begin / s->ho, oh0 = row_begin % s->ho;
+  const int64_t n1 = (row_end - 1) / s->ho, oh1 = (row_end - 1) % s->ho;
+  const int64_t top = oh0 * s->stride_h - s->pad_h;
+  const int64_t bottom = oh1 * s->stride_h - s->pad_h + (s->kh - 1) * s->dilation_h + 1;
+  *first = n0 * s->h + (top < 0 ? 0 : top > s->h ? s->h : top);
+  *end = n1 * s->h + (bottom < 0 ? 0 : bottom > s->h ? s->h : bottom);
+}
+
+/// Copies x's rows [first, end) channel chunk by channel chunk: chunk k (channels
+/// k * width ..< min(cin, (k + 1) * width), `c` of them) goes to packed + k * width * pixels as
+/// (pixels, c), pixels = (end - first) * w. Backward-weights then reads each chunk's inputs
+/// for consecutive pixels from consecutive addresses instead of `c` floats out of every
+/// cin: the x lines one work item reads over a segment fit in L1 beside its dy.
+static void pack_weight_input(
+    const reid_conv_shape *s, const float *x, int64_t first, int64_t end, int64_t width,
+    float *packed) {
+  const int64_t pixels = (end - first) * s->w;
+  const float *source = x + first * s->w * s->cin;
+  for (int64_t c0 = 0; c0 < s->cin; c0 += width) {
+    const int64_t c = s->cin - c0 < width ? s->cin - c0 : width;
+    float *target = packed + c0 * pixels;
+    for (int64_t p = 0; p < pixels; p++)
+      for (int64_t q = 0; q < c; q++) target[p * c + q] = source[p * s->cin + c0 + q];
+  }
+}
+
 /// The most pixels of a register block (the 12 x 1 block of block_plan).
 #define REID_MAX_PIXELS 12
 

@@ -194,11 +194,12 @@ void FN(reid_conv_backward_data)(
 /// The packed weight gradient of tap (i, j), input channels c0 ..< c0 + channels, output
 /// channels o0 ..< o0 + VEC * blocks, over output rows [row_begin, row_end): one chain per
 /// scalar over the output pixels in order, from +0 on the first rows, else continued from dw
-/// (as reid_conv_weight_chains).
+/// (as reid_conv_weight_chains). xc is the chunk of those input channels as
+/// pack_weight_input lays it out, from x's row `first` on.
 static inline __attribute__((always_inline)) void FN(weight_block)(
-    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
-    int64_t o0, int64_t row_begin, int64_t row_end, float *dw, const int channels,
-    const int blocks) {
+    const reid_conv_shape *s, const float *xc, int64_t first, const float *dy, int64_t i,
+    int64_t j, int64_t c0, int64_t o0, int64_t row_begin, int64_t row_end, float *dw,
+    const int channels, const int blocks) {
   float *target = dw + ((i * s->kw + j) * s->cin + c0) * s->cout + o0;
   VTYPE acc[WEIGHT_CHANNELS][WEIGHT_BLOCKS];
   for (int q = 0; q < channels; q++)
@@ -207,12 +208,13 @@ static inline __attribute__((always_inline)) void FN(weight_block)(
   const int64_t offset = j * s->dilation_w - s->pad_w;
   const int64_t lo = max64(0, ceil_div(-offset, s->stride_w));
   const int64_t hi = min64(s->wo, floor_div(s->w - 1 - offset, s->stride_w) + 1);
-  const int64_t x_step = s->stride_w * s->cin;
+  const int64_t x_step = s->stride_w * channels;
   int64_t n = row_begin / s->ho, oh = row_begin % s->ho;
   for (int64_t row = row_begin; row < row_end && lo < hi; row++) {
     const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
     if (ih >= 0 && ih < s->h) {
-      const float *xp = x + ((n * s->h + ih) * s->w + lo * s->stride_w + offset) * s->cin + c0;
+      const float *xp =
+          xc + ((n * s->h + ih - first) * s->w + lo * s->stride_w + offset) * channels;
       const float *dp = dy + (row * s->wo + lo) * s->cout + o0;
       for (int64_t ow = lo; ow < hi; ow++, xp += x_step, dp += s->cout) {
         VTYPE dv[WEIGHT_BLOCKS];
@@ -233,15 +235,16 @@ static inline __attribute__((always_inline)) void FN(weight_block)(
 /// WEIGHT_CHANNELS) input channels by `blocks` (WEIGHT_BLOCKS or 1) vectors, so every tail
 /// keeps its chains in registers.
 static void FN(weight_block_sized)(
-    const reid_conv_shape *s, const float *x, const float *dy, int64_t i, int64_t j, int64_t c0,
-    int64_t o0, int64_t row_begin, int64_t row_end, float *dw, int channels, int wide) {
+    const reid_conv_shape *s, const float *xc, int64_t first, const float *dy, int64_t i,
+    int64_t j, int64_t c0, int64_t o0, int64_t row_begin, int64_t row_end, float *dw,
+    int channels, int wide) {
 #define REID_WEIGHT_CASE(k)                                                                \
   case k:                                                                                  \
     if (wide)                                                                              \
-      FN(weight_block)(s, x, dy, i, j, c0, o0, row_begin, row_end, dw,                     \
+      FN(weight_block)(s, xc, first, dy, i, j, c0, o0, row_begin, row_end, dw,             \
                        k < WEIGHT_CHANNELS ? k : WEIGHT_CHANNELS, WEIGHT_BLOCKS);          \
     else                                                                                   \
-      FN(weight_block)(s, x, dy, i, j, c0, o0, row_begin, row_end, dw,                     \
+      FN(weight_block)(s, xc, first, dy, i, j, c0, o0, row_begin, row_end, dw,             \
                        k < WEIGHT_CHANNELS ? k : WEIGHT_CHANNELS, 1);                      \
     return;
   switch (channels) {
@@ -286,25 +289,45 @@ void FN(reid_conv_backward_weights)(
   const int64_t rows = s->n * s->ho;
   const int64_t row_bytes = (s->wo * s->cout + s->stride_h * s->w * s->cin) * 4;
   const int64_t segment = max64(1, WEIGHT_SEGMENT_BYTES / max64(1, row_bytes));
+  if (begin >= end) return;
+  // Each segment's rows of x, repacked by chunks of input channels (pack_weight_input), in a
+  // buffer of this call's own sized for the longest segment.
+  int64_t capacity = 0;
+  for (int64_t row0 = 0; row0 < rows; row0 += segment) {
+    int64_t first, last;
+    weight_input_rows(s, row0, min64(rows, row0 + segment), &first, &last);
+    capacity = max64(capacity, last - first);
+  }
+  float *packed = malloc((size_t)max64(1, capacity * s->w * s->cin) * sizeof(float));
+  if (!packed) abort();
   for (int64_t row0 = 0; row0 < rows; row0 += segment) {
     const int64_t row1 = min64(rows, row0 + segment);
+    int64_t first, last;
+    weight_input_rows(s, row0, row1, &first, &last);
+    // No rows when every tap of these rows lies in the padding: the items still store their
+    // chains (+0 on the first rows).
+    const int64_t pixels = max64(0, last - first) * s->w;
+    if (pixels > 0) pack_weight_input(s, x, first, last, WEIGHT_CHANNELS, packed);
     for (int64_t item = begin; item < end; item++) {
       const int64_t oc = item / (taps * c_chunks);
       const int64_t cc = item / taps % c_chunks, t = item % taps;
       const int64_t i = t / s->kw, j = t % s->kw;
       const int64_t c0 = cc * WEIGHT_CHANNELS;
       const int channels = (int)min64(WEIGHT_CHANNELS, s->cin - c0);
+      const float *xc = packed + c0 * pixels;
       if (oc < wide_chunks) {
-        FN(weight_block_sized)(s, x, dy, i, j, c0, oc * wide, row0, row1, dw, channels, 1);
+        FN(weight_block_sized)(
+            s, xc, first, dy, i, j, c0, oc * wide, row0, row1, dw, channels, 1);
       } else if (oc < wide_chunks + vector_chunks) {
         const int64_t o0 = wide_chunks * wide + (oc - wide_chunks) * VEC;
-        FN(weight_block_sized)(s, x, dy, i, j, c0, o0, row0, row1, dw, channels, 0);
+        FN(weight_block_sized)(s, xc, first, dy, i, j, c0, o0, row0, row1, dw, channels, 0);
       } else {
         reid_conv_weight_chains(
             s, x, dy, i, j, c0, c0 + channels, vectorized, s->cout, row0, row1, dw);
       }
     }
   }
+  free(packed);
 }
 
 #pragma clang attribute pop

@@ -72,6 +72,11 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 2, inputHeight: 40, inputWidth: 40, inputChannels: 24, outputChannels: 40,
       kernel: (3, 3), padding: (1, 1)),
+    // The same with stride 2 (10.1 KiB a row: 38 and 4 rows), so that the rows of x that
+    // backward-weights repacks per segment follow the stride across an image's end.
+    ConvGeometry(
+      batch: 2, inputHeight: 41, inputWidth: 37, inputChannels: 24, outputChannels: 40,
+      kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
   ]
 
   typealias RowKernel = (

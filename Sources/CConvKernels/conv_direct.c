@@ -101,6 +101,35 @@ static void pixel_coordinates(
   }
 }
 
+/// The taps that a block's pixels reach in a map (height, width, channels) at `base`, in the
+/// reference's order (i, j row-major), for the first `slots` pixels; returns their number.
+/// Pixel p's window starts at map coordinates (top[p], left[p]), scalar offset origin[p], and
+/// tap (i, j) moves it by `sign` * (i * dilation_h, j * dilation_w): +1 for forward (input
+/// pixels under an output pixel's window), -1 for stride-1 backward-data (output pixels whose
+/// windows hold an input pixel). Pixels that a tap misses point at `zeros`.
+static inline int window_taps(
+    const reid_conv_shape *s, const float *base, const float *zeros, const int64_t *top,
+    const int64_t *left, const int64_t *origin, int slots, int64_t sign, int64_t height,
+    int64_t width, int64_t channels, reid_tap *taps) {
+  int count = 0;
+  for (int64_t i = 0; i < s->kh; i++) {
+    const int64_t dh = sign * i * s->dilation_h;
+    for (int64_t j = 0; j < s->kw; j++) {
+      const int64_t dw = sign * j * s->dilation_w, offset = (dh * width + dw) * channels;
+      int reached = 0;
+      for (int p = 0; p < slots; p++) {
+        // Unsigned comparison: negative coordinates wrap past height and width.
+        const int inside = (uint64_t)(top[p] + dh) < (uint64_t)height
+                           && (uint64_t)(left[p] + dw) < (uint64_t)width;
+        taps[count].in[p] = inside ? base + (origin[p] + offset) : zeros;
+        reached |= inside;
+      }
+      if (reached) taps[count++].w_offset = (i * s->kw + j) * channels * REID_LANE_BLOCK;
+    }
+  }
+  return count;
+}
+
 /// The taps of the forward block of output pixels m0 + p * m_step, p < pixels (flattened
 /// over n, oh, ow: with m_step 1 a block may span rows and images, with m_step wo it is a
 /// column), for the first `slots` (the register block's pixels) of each tap, in the
@@ -121,23 +150,7 @@ static int forward_taps(
     left[p] = ow[p] * s->stride_w - s->pad_w;
     origin[p] = ((n[p] * s->h + top[p]) * s->w + left[p]) * s->cin;
   }
-  int count = 0;
-  for (int64_t i = 0; i < s->kh; i++) {
-    const int64_t dh = i * s->dilation_h;
-    for (int64_t j = 0; j < s->kw; j++) {
-      const int64_t dw = j * s->dilation_w, offset = (dh * s->w + dw) * s->cin;
-      int reached = 0;
-      for (int p = 0; p < slots; p++) {
-        // Unsigned comparison: negative coordinates wrap past h and w.
-        const int inside =
-            (uint64_t)(top[p] + dh) < (uint64_t)s->h && (uint64_t)(left[p] + dw) < (uint64_t)s->w;
-        taps[count].in[p] = inside ? x + (origin[p] + offset) : zeros;
-        reached |= inside;
-      }
-      if (reached) taps[count++].w_offset = (i * s->kw + j) * s->cin * REID_LANE_BLOCK;
-    }
-  }
-  return count;
+  return window_taps(s, x, zeros, top, left, origin, slots, 1, s->h, s->w, s->cin, taps);
 }
 
 /// The output pixel of dy whose window puts tap (i, j) on input pixel (n, ih, iw), or NULL.
@@ -184,7 +197,6 @@ static int blocks_by_column(const reid_conv_shape *s) {
 __attribute__((noinline)) static int backward_data_taps(
     const reid_conv_shape *s, const float *dy, const float *zeros, const int64_t *n,
     const int64_t *ih, const int64_t *iw, int64_t pixels, int slots, reid_tap *taps) {
-  int count = 0;
   if (s->stride_h == 1 && s->stride_w == 1) {
     // The output pixel (oh, ow) = (ih + pad_h - i * dilation_h, iw + pad_w - j * dilation_w)
     // of tap (i, j); a pixel past `pixels` gets a row that every tap misses.
@@ -194,23 +206,9 @@ __attribute__((noinline)) static int backward_data_taps(
       left[p] = p < pixels ? iw[p] + s->pad_w : 0;
       origin[p] = p < pixels ? ((n[p] * s->ho + top[p]) * s->wo + left[p]) * s->cout : 0;
     }
-    for (int64_t i = 0; i < s->kh; i++) {
-      const int64_t dh = i * s->dilation_h;
-      for (int64_t j = 0; j < s->kw; j++) {
-        const int64_t dw = j * s->dilation_w, offset = (dh * s->wo + dw) * s->cout;
-        int reached = 0;
-        for (int p = 0; p < slots; p++) {
-          // Unsigned comparison: negative coordinates wrap past ho and wo.
-          const int inside = (uint64_t)(top[p] - dh) < (uint64_t)s->ho
-                             && (uint64_t)(left[p] - dw) < (uint64_t)s->wo;
-          taps[count].in[p] = inside ? dy + (origin[p] - offset) : zeros;
-          reached |= inside;
-        }
-        if (reached) taps[count++].w_offset = (i * s->kw + j) * s->cout * REID_LANE_BLOCK;
-      }
-    }
-    return count;
+    return window_taps(s, dy, zeros, top, left, origin, slots, -1, s->ho, s->wo, s->cout, taps);
   }
+  int count = 0;
   for (int64_t i = 0; i < s->kh; i++)
     for (int64_t j = 0; j < s->kw; j++) {
       for (int p = 0; p < slots; p++) {

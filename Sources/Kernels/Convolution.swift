@@ -1,6 +1,6 @@
-/// Convolution as GEMMs over NHWC activations (Caffe's `base_conv_layer`, in NHWC), or, for
-/// convolutions that are not pointwise and when `algorithm` is `.direct`, the direct kernels
-/// of `DirectConvolution`.
+/// Convolution as GEMMs over NHWC activations (Caffe's `base_conv_layer`, in NHWC), or, when
+/// `algorithm` is `.direct`, the direct kernels of `DirectConvolution` on every pass that
+/// `DirectConvolution.prefersIm2col` does not name.
 ///
 /// Layouts: x (N, H, W, Cin), y (N, Ho, Wo, Cout), weight (Cout, Cin, kh, kw) as PyTorch stores
 /// it. With M = N * Ho * Wo output pixels and K = kh * kw * Cin:
@@ -21,13 +21,14 @@ public enum Convolution {
   /// 1 MiB chunks make the GEMMs too small (DenseNet's 3x3 backward-weights halves).
   public nonisolated(unsafe) static var columnBudget = 1 << 20
 
-  /// How convolutions other than pointwise ones run (`blas.conv`).
+  /// How convolutions run (`blas.conv`).
   public nonisolated(unsafe) static var algorithm = ConvolutionAlgorithm.direct
 
-  /// Whether `pass` of `g` runs on the direct kernels: under `.direct`, every pass of a
-  /// convolution that is not pointwise, except those `DirectConvolution.prefersIm2col` names.
+  /// Whether `pass` of `g` runs on the direct kernels: under `.direct`, every pass of every
+  /// convolution, pointwise ones included, except those `DirectConvolution.prefersIm2col`
+  /// names.
   public static func usesDirectKernels(_ g: ConvGeometry, _ pass: ConvolutionPass) -> Bool {
-    algorithm == .direct && !g.isPointwise && !DirectConvolution.prefersIm2col(g, pass)
+    algorithm == .direct && !DirectConvolution.prefersIm2col(g, pass)
   }
 
   /// Threads that gather im2col columns (experimental).

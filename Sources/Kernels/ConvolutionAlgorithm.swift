@@ -1,11 +1,11 @@
-/// How convolutions that are not plain GEMMs are computed (`blas.conv`).
+/// How convolutions are computed (`blas.conv`).
 ///
-/// A pointwise convolution (1x1, stride 1, no padding) is one sgemm either way. The choice is
-/// per run and fixed, never a timing, because the two give different bits: `direct` runs the
-/// fixed-order kernels of `DirectConvolution`, whose bits are the same on every ISA and
-/// thread count, except on the passes `DirectConvolution.prefersIm2col` names by shape;
-/// `im2col` gathers columns for OpenBLAS sgemm, whose bits follow its kernel family and
-/// thread count.
+/// The choice is per run and fixed, never a timing, because the two give different bits:
+/// `direct` runs the fixed-order kernels of `DirectConvolution`, whose bits are the same on
+/// every ISA and thread count, except on the passes `DirectConvolution.prefersIm2col` names
+/// by shape; `im2col` gathers columns for OpenBLAS sgemm (a pointwise convolution, 1x1 with
+/// stride 1 and no padding, is one sgemm without columns), whose bits follow its kernel
+/// family and thread count.
 public enum ConvolutionAlgorithm: String, Codable, CaseIterable, Sendable {
   case direct
   case im2col

@@ -66,20 +66,27 @@ public enum DirectConvolution {
     }
   }
 
-  /// Whether `pass` of `g` runs faster as im2col + sgemm: a fixed rule of the shape, never a
-  /// timing, so a run's bits do not depend on the machine (`reid-bench --only direct`,
-  /// docs/benchmarks.md, 2 threads, Zen 4):
-  /// - maps two or fewer pixels wide (Inception's Mixed_7a/7b, 6x2): a 12-pixel register block
-  ///   spans several rows and computes mostly padding, 80-110 GFLOPS against sgemm's 150-180;
-  /// - strided backward-data: each block takes one residue of one row, a few pixels, 30-95
-  ///   GFLOPS against 140-160.
+  /// Whether `pass` of `g` runs faster as im2col + sgemm (plain sgemm when `g` is pointwise):
+  /// a fixed rule of the shape, never a timing, so a run's bits do not depend on the machine
+  /// (`reid-bench --only direct,pointwise`, 2 threads; docs/benchmarks.md):
+  /// - maps two or fewer pixels wide (Inception's Mixed_7a/7b/7c, 6x2): a 12-pixel register
+  ///   block spans several rows and computes mostly padding, 80-110 GFLOPS against sgemm's
+  ///   150-180 (Zen 4); the 1x1 convolutions there lose too on AVX2 (0.6-0.9 of sgemm, Zen 5
+  ///   with `--isa avx2`);
+  /// - strided backward-data: each block takes one residue of one row, a few pixels (Zen 4:
+  ///   30-95 GFLOPS against 140-160; Zen 5 AVX2: 0.9 of im2col);
+  /// - the weight gradient of a pointwise convolution: one long dot product per weight over
+  ///   every pixel, where sgemm runs 1.5-1.8x faster on AVX2 (Zen 5 `--isa avx2`) and the
+  ///   AVX-512 kernels only tie it. Their forward and input gradient run direct: 1.4-2x
+  ///   sgemm's rate with AVX-512, 1.0-1.2x with AVX2.
   ///
   /// Since the 2026-12-07 kernels (lane-block groups, column blocks for 1x3) some of these run
-  /// faster direct (Mixed_7b's 1x3 forward, Mixed_6a's strided backward-data: 1.2-1.4x on
-  /// Ice Lake), but moving a pass changes its bits, so the rule waits for a trainer format
-  /// bump and a retrain of the committed tables.
+  /// faster direct with AVX-512 (Mixed_7b's 1x3 forward, Mixed_6a's strided backward-data:
+  /// 1.2-1.6x on Ice Lake and Zen 5) but not with AVX2 (0.9-1.1x), and the rule is one for
+  /// every ISA: it changes a pass's bits.
   public static func prefersIm2col(_ g: ConvGeometry, _ pass: ConvolutionPass) -> Bool {
     g.outputWidth <= 2 || (pass == .backwardData && (g.strideH > 1 || g.strideW > 1))
+      || (g.isPointwise && pass == .backwardWeights)
   }
 
   /// The kernels' description of a geometry.

@@ -22,9 +22,9 @@ enum ConvShapes {
         kernel: k, stride: (s, s), padding: p))
   }
 
-  /// Every non-1x1 convolution shape of both backbones (the direct kernels' shapes), with how
-  /// many layers of each backbone have it, so that `DirectConvBenchmark` can rank them by
-  /// cost. (1x1 convolutions are one sgemm whichever `blas.conv` says.)
+  /// Every non-1x1 convolution shape of both backbones, with how many layers of each backbone
+  /// have it, so that `DirectConvBenchmark` can rank them by cost. (The 1x1 ones are in
+  /// `pointwise`.)
   static let direct: [(named: Named, layers: Int)] = [
     (conv("densenet.conv0 7x7/2", 256, 128, 3, 64, k: (7, 7), s: 2, p: (3, 3)), 1),
     (conv("densenet.block1 3x3", 64, 32, 128, 32, k: (3, 3), p: (1, 1)), 6),
@@ -57,11 +57,13 @@ enum ConvShapes {
     (conv("inception.Mixed_7b 3x3 448-384", 6, 2, 448, 384, k: (3, 3), p: (1, 1)), 2),
   ]
 
-  /// DenseNet121's 1x1 convolutions, one per layer: each dense layer's bottleneck (its
-  /// block's input plus 32 channels per earlier layer, to 128) and the three transitions.
-  /// They run on sgemm whichever `blas.conv` says; `DirectConvBenchmark` sets them beside
-  /// the direct kernels and oneDNN, because at 256x128 they are a third of DenseNet's step.
-  static let densenetPointwise: [(named: Named, layers: Int)] = {
+  /// Both backbones' 1x1 convolutions, with how many layers have each shape. DenseNet121's:
+  /// each dense layer's bottleneck (its block's input plus 32 channels per earlier layer, to
+  /// 128) and the three transitions, at 256x128 a third of its step. Inception-V3's: the
+  /// stem's Conv2d_3b and the first convolution of most Mixed branches (torchvision's
+  /// topology; Mixed_5b's pool branch has 32 features, 5c's and 5d's 64; Mixed_6b-6e's 7x7
+  /// branches start at 128, 160, 160 and 192 channels).
+  static let pointwise: [(named: Named, layers: Int)] = {
     // Each dense block's map size, input channels and layers.
     let blocks: [(h: Int, w: Int, input: Int, layers: Int)] = [
       (64, 32, 64, 6), (32, 16, 128, 12), (16, 8, 256, 24), (8, 4, 512, 16),
@@ -86,6 +88,26 @@ enum ConvShapes {
               block.w, channels, channels / 2, k: (1, 1)), 1
           ))
       }
+    }
+    // Inception-V3: (name, map, cin, cout, layers).
+    let inception: [(String, (Int, Int), Int, Int, Int)] = [
+      ("Conv2d_3b", (62, 30), 64, 80, 1),
+      ("Mixed_5b", (29, 13), 192, 64, 2), ("Mixed_5b", (29, 13), 192, 48, 1),
+      ("Mixed_5b", (29, 13), 192, 32, 1),
+      ("Mixed_5c", (29, 13), 256, 64, 3), ("Mixed_5c", (29, 13), 256, 48, 1),
+      ("Mixed_5d", (29, 13), 288, 64, 3), ("Mixed_5d", (29, 13), 288, 48, 1),
+      ("Mixed_6a", (29, 13), 288, 64, 1),
+      // Mixed_6b-6e's branch1x1 and pool branch, and Mixed_7a's two first convolutions.
+      ("Mixed_6-7a", (14, 6), 768, 192, 12),
+      ("Mixed_6b", (14, 6), 768, 128, 2), ("Mixed_6c-6d", (14, 6), 768, 160, 4),
+      ("Mixed_7b", (6, 2), 1280, 320, 1), ("Mixed_7b", (6, 2), 1280, 384, 1),
+      ("Mixed_7b", (6, 2), 1280, 448, 1), ("Mixed_7b", (6, 2), 1280, 192, 1),
+      ("Mixed_7c", (6, 2), 2048, 320, 1), ("Mixed_7c", (6, 2), 2048, 384, 1),
+      ("Mixed_7c", (6, 2), 2048, 448, 1), ("Mixed_7c", (6, 2), 2048, 192, 1),
+    ]
+    for (name, map, cin, cout, layers) in inception {
+      shapes.append(
+        (conv("inception.\(name) 1x1 \(cin)-\(cout)", map.0, map.1, cin, cout, k: (1, 1)), layers))
     }
     return shapes
   }()

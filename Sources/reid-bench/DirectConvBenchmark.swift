@@ -4,16 +4,18 @@ import Kernels
 import TensorCore
 
 /// The direct convolution kernels against ours with im2col + sgemm and oneDNN's direct
-/// convolution on every non-1x1 convolution shape of both backbones (or on DenseNet121's 1x1
-/// convolutions, where ours is plain sgemm), each pass, at the BLAS thread count; each rate
-/// also as a fraction of the FMA peak measured in the same run on as many threads. Shapes are
-/// listed costliest first per backbone (flops times the number of layers with the shape).
-/// GFLOPS count every tap, also those in the padding, which the direct kernels and oneDNN
-/// skip: a padded shape can beat the peak.
+/// convolution on every non-1x1 convolution shape of both backbones (or, in the pointwise
+/// variant, on their 1x1 convolutions against plain sgemm), each pass, at the BLAS thread
+/// count; each rate also as a fraction of the FMA peak measured in the same run on as many
+/// threads. Shapes are listed costliest first per backbone (flops times the number of layers
+/// with the shape). GFLOPS count every tap, also those in the padding, which the direct
+/// kernels and oneDNN skip: a padded shape can beat the peak.
 struct DirectConvBenchmark {
   var budget: Double
   var threads: Int
   var filter: String?
+  /// The direct kernels' instruction set (`--isa`).
+  var isa = DirectConvolution.ISA.best
   /// The shapes, with how many layers of a training step have each.
   var shapes = ConvShapes.direct
   /// The section's heading and what its totals cover.
@@ -22,18 +24,21 @@ struct DirectConvBenchmark {
   /// Ours without the direct kernels: im2col + sgemm, or plain sgemm for 1x1.
   var baseline = "im2col + sgemm"
 
-  /// The pointwise variant: DenseNet121's 1x1 convolutions, which training runs on sgemm.
-  static func densenetPointwise(budget: Double, threads: Int, filter: String?) -> Self {
+  /// The pointwise variant: both backbones' 1x1 convolutions, against plain sgemm.
+  static func pointwise(
+    budget: Double, threads: Int, filter: String?, isa: DirectConvolution.ISA
+  ) -> Self {
     Self(
-      budget: budget, threads: threads, filter: filter, shapes: ConvShapes.densenetPointwise,
-      title: "DenseNet121's 1x1 convolutions (trained on sgemm)",
-      subject: "DenseNet121 1x1 convolutions", baseline: "sgemm")
+      budget: budget, threads: threads, filter: filter, isa: isa, shapes: ConvShapes.pointwise,
+      title: "1x1 convolutions", subject: "1x1 convolutions", baseline: "sgemm")
   }
 
-  /// A pass of `g` on the direct kernels (whatever `DirectConvolution.prefersIm2col` says) or
-  /// on im2col + sgemm, as a closure over fresh operands. Each pass has the same flops
-  /// (2 * M * Cout * K).
-  static func call(_ pass: ConvolutionPass, _ g: ConvGeometry, direct: Bool) -> () -> Void {
+  /// A pass of `g` on the direct kernels of `isa` (whatever
+  /// `DirectConvolution.prefersIm2col` says) or on im2col + sgemm (plain sgemm for 1x1), as a
+  /// closure over fresh operands. Each pass has the same flops (2 * M * Cout * K).
+  static func call(
+    _ pass: ConvolutionPass, _ g: ConvGeometry, direct: Bool, isa: DirectConvolution.ISA
+  ) -> () -> Void {
     let x = ConvBenchmark.buffer(g.batch * g.inputHeight * g.inputWidth * g.inputChannels, seed: 4)
     let w = ConvBenchmark.buffer(g.outputChannels * g.patchSize, seed: 5)
     let y = ConvBenchmark.buffer(g.outputPixels * g.outputChannels, seed: 6)
@@ -46,20 +51,20 @@ struct DirectConvBenchmark {
       switch (pass, direct) {
       case (.forward, true):
         DirectConvolution.forward(
-          x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress)
+          x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress, isa: isa)
       case (.forward, false):
         Convolution.forward(
           x.baseAddress, weight: w.baseAddress, bias: nil, g, output: y.baseAddress)
       case (.backwardData, true):
         DirectConvolution.backwardData(
-          y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress)
+          y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress, isa: isa)
       case (.backwardData, false):
         Convolution.backwardData(
           y.baseAddress, weight: w.baseAddress, g, inputGradient: dx.baseAddress)
       case (.backwardWeights, true):
         DirectConvolution.backwardWeights(
           y.baseAddress, input: x.baseAddress, g, weightGradient: dw.baseAddress,
-          biasGradient: nil)
+          biasGradient: nil, isa: isa)
       case (.backwardWeights, false):
         Convolution.backwardWeights(
           y.baseAddress, input: x.baseAddress, g, weightGradient: dw.baseAddress,
@@ -78,7 +83,7 @@ struct DirectConvBenchmark {
     print(
       "\n## \(title), batch 8, 256x128 input, \(threads) threads "
         + "(GFLOPS, and % of the \(Format.number(peak)) GFLOPS \(peakName) FMA peak "
-        + "on \(threads) threads; direct kernels: \(DirectConvolution.ISA.best))\n")
+        + "on \(threads) threads; direct kernels: \(isa))\n")
     print(
       "| shape | layers | pass | direct | % peak | \(baseline) | % peak | direct / \(baseline) "
         + "| oneDNN | % peak | direct / oneDNN | blas.conv: direct runs | ms per step |")
@@ -95,13 +100,14 @@ struct DirectConvBenchmark {
       let g = named.geometry
       for pass in ConvolutionPass.allCases {
         let (direct, im2col) = Timing.paired(
-          budget: budget, Self.call(pass, g, direct: true), Self.call(pass, g, direct: false))
+          budget: budget, Self.call(pass, g, direct: true, isa: isa),
+          Self.call(pass, g, direct: false, isa: isa))
         let rate = { (seconds: Double) in g.forwardFLOPs / seconds * 1e-9 }
         // Training never asks for the image's gradient: the first layer's backward-data is
         // listed but left out of the totals.
         let trained = !(pass == .backwardData && g.inputChannels == 3)
-        // Pointwise convolutions are one sgemm (the im2col column's path, without im2col).
-        let runsIm2col = g.isPointwise || DirectConvolution.prefersIm2col(g, pass)
+        // What training runs under blas.conv: direct.
+        let runsIm2col = DirectConvolution.prefersIm2col(g, pass)
         if trained {
           totals.direct += direct * Double(layers)
           totals.im2col += im2col * Double(layers)

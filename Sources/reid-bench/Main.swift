@@ -48,12 +48,27 @@ struct ReIDBench: ParsableCommand {
   @Option(help: "Only conv shapes whose name contains this.")
   var filter: String?
 
+  @Option(
+    help: """
+      Direct and pointwise sections: the direct kernels' instruction set, avx2 or avx512 \
+      (default: the widest this CPU runs). avx2 on an AVX-512 machine stands in for an \
+      AVX2-only CPU.
+      """)
+  var isa: String?
+
   @Flag(help: "Conv section: skip the NCHW per-image alternative.")
   var noNCHW = false
 
   func run() throws {
     try blas.apply()
     if let columnBudget { Convolution.columnBudget = columnBudget }
+    var kernels = DirectConvolution.ISA.best
+    if let isa {
+      guard let chosen = DirectConvolution.ISA(rawValue: isa), chosen.isSupported else {
+        throw ValidationError("--isa: expected avx2 or avx512 (one this CPU runs), got '\(isa)'")
+      }
+      kernels = chosen
+    }
     Convolution.im2colThreads = im2colThreads
     print("# reid-bench")
     print(
@@ -62,11 +77,13 @@ struct ReIDBench: ParsableCommand {
     if sections.contains("peak") { PeakBenchmark(budget: budget).run() }
     if sections.contains("threads") { HandoffBenchmark(threads: blas.threads).run() }
     if sections.contains("direct") {
-      DirectConvBenchmark(budget: budget, threads: blas.threads, filter: filter).run()
+      DirectConvBenchmark(budget: budget, threads: blas.threads, filter: filter, isa: kernels)
+        .run()
     }
     if sections.contains("pointwise") {
-      DirectConvBenchmark.densenetPointwise(budget: budget, threads: blas.threads, filter: filter)
-        .run()
+      DirectConvBenchmark.pointwise(
+        budget: budget, threads: blas.threads, filter: filter, isa: kernels
+      ).run()
     }
     if sections.contains("blas") { BLASBenchmark(budget: budget).run() }
     if sections.contains("conv") {

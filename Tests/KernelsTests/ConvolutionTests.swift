@@ -171,10 +171,10 @@ final class ConvolutionTests: XCTestCase {
   }
 
   /// Under `.direct`, the passes `DirectConvolution.prefersIm2col` names have im2col's bits
-  /// (the geometries above hold both narrow maps and strided convolutions).
+  /// (the geometries above hold narrow maps, strided and pointwise convolutions).
   func testDirectAlgorithmRunsTheRuleNamedPassesOnIm2col() {
     var routed = 0
-    for g in Self.geometries where !g.isPointwise {
+    for g in Self.geometries {
       let direct = check(g, bias: false, algorithm: .direct)
       let im2col = check(g, bias: false, algorithm: .im2col)
       let sizes = [

@@ -11,7 +11,7 @@ import _TestSupport
 /// builds are bit-identical.
 final class DirectConvolutionTests: XCTestCase {
   /// The shapes of both backbones' kernels, small: 3x3 (stride 1 and 2, dilation 2), 1x7,
-  /// 7x1, 1x3, 3x1, 5x5 and DenseNet's 7x7 stride 2; channels with and without vector tails,
+  /// 7x1, 1x3, 3x1, 5x5, DenseNet's 7x7 stride 2 and 1x1; channels with and without vector tails,
   /// one to seven lane blocks, rows wider and narrower than a register block.
   static let geometries: [ConvGeometry] = [
     ConvGeometry(
@@ -77,6 +77,15 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 2, inputHeight: 41, inputWidth: 37, inputChannels: 24, outputChannels: 40,
       kernel: (3, 3), stride: (2, 2), padding: (1, 1)),
+    // Pointwise (1x1, stride 1), whose forward and input gradient training runs direct: a
+    // partial lane block on both sides, blocks of pixels across row and image ends; and
+    // three groups of lane blocks over a 5-pixel-wide map.
+    ConvGeometry(
+      batch: 2, inputHeight: 5, inputWidth: 7, inputChannels: 37, outputChannels: 20,
+      kernel: (1, 1)),
+    ConvGeometry(
+      batch: 1, inputHeight: 4, inputWidth: 5, inputChannels: 96, outputChannels: 48,
+      kernel: (1, 1)),
   ]
 
   typealias RowKernel = (

@@ -12,7 +12,9 @@ public enum RunID {
   /// Bumped whenever the trainer's arithmetic or checkpoint format changes the results.
   ///
   /// 3: `blas.conv` (default `direct`, the direct convolution kernels) is hashed.
-  public static let trainerFormatVersion = 3
+  /// 4: under `blas.conv: direct`, 1x1 convolutions run their forward and input gradient on
+  /// the direct kernels too (`DirectConvolution.prefersIm2col`).
+  public static let trainerFormatVersion = 4
 
   /// The canonical text that is hashed (also written into the manifest for inspection).
   public static func canonicalText(

@@ -8,11 +8,10 @@ against oneDNN's on the same shape (goal >= 1).
     python3 scripts/bench_goals.py bench.txt
 
 Reads the rows of the direct and pointwise sections (one or more files; a shape measured
-twice keeps its last row). The pointwise section covers DenseNet121's 1x1 convolutions only:
-Inception-V3's 1x1 convolutions are in neither section, so its ten are the costliest of its
-other shapes. A shape's cost is the sum of its passes' "ms per step" (the passes training
-runs); "ours" is the route training takes (the section's last columns), direct or the
-im2col + sgemm / sgemm baseline.
+twice keeps its last row): the pointwise section holds both backbones' 1x1 convolutions, the
+direct section the others. A shape's cost is the sum of its passes' "ms per step" (the passes
+training runs); "ours" is the route training takes (the section's last columns), direct or
+the im2col + sgemm / sgemm baseline.
 """
 
 import sys

@@ -2,6 +2,8 @@ import ArgumentParser
 import Kernels
 import ReIDCommandLine
 
+extension DirectConvolution.ISA: ExpressibleByArgument {}
+
 /// `make bench`: the training core's speed, each figure beside raw sgemm measured in the
 /// same run, and evaluation at full Market-1501 size.
 @main
@@ -50,11 +52,10 @@ struct ReIDBench: ParsableCommand {
 
   @Option(
     help: """
-      Direct and pointwise sections: the direct kernels' instruction set, avx2 or avx512 \
-      (default: the widest this CPU runs). avx2 on an AVX-512 machine stands in for an \
-      AVX2-only CPU.
+      Direct and pointwise sections: the direct kernels' instruction set (default: the widest \
+      this CPU runs). avx2 on an AVX-512 machine stands in for an AVX2-only CPU.
       """)
-  var isa: String?
+  var isa: DirectConvolution.ISA?
 
   @Flag(help: "Conv section: skip the NCHW per-image alternative.")
   var noNCHW = false
@@ -62,12 +63,10 @@ struct ReIDBench: ParsableCommand {
   func run() throws {
     try blas.apply()
     if let columnBudget { Convolution.columnBudget = columnBudget }
-    var kernels = DirectConvolution.ISA.best
-    if let isa {
-      guard let chosen = DirectConvolution.ISA(rawValue: isa), chosen.isSupported else {
-        throw ValidationError("--isa: expected avx2 or avx512 (one this CPU runs), got '\(isa)'")
-      }
-      kernels = chosen
+    let kernels = isa ?? .best
+    guard kernels.isSupported else {
+      throw ValidationError(
+        "--isa: this CPU does not run \(kernels) (it runs up to \(DirectConvolution.ISA.best))")
     }
     Convolution.im2colThreads = im2colThreads
     print("# reid-bench")

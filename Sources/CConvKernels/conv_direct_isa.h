@@ -210,22 +210,39 @@ static inline __attribute__((always_inline)) void FN(weight_block)(
   const int64_t hi = min64(s->wo, floor_div(s->w - 1 - offset, s->stride_w) + 1);
   const int64_t x_step = s->stride_w * channels;
   int64_t n = row_begin / s->ho, oh = row_begin % s->ho;
-  for (int64_t row = row_begin; row < row_end && lo < hi; row++) {
-    const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
-    if (ih >= 0 && ih < s->h) {
-      const float *xp =
-          xc + ((n * s->h + ih - first) * s->w + lo * s->stride_w + offset) * channels;
-      const float *dp = dy + (row * s->wo + lo) * s->cout + o0;
-      for (int64_t ow = lo; ow < hi; ow++, xp += x_step, dp += s->cout) {
-        VTYPE dv[WEIGHT_BLOCKS];
-        for (int b = 0; b < blocks; b++) dv[b] = VLOAD(dp + b * VEC);
-        for (int q = 0; q < channels; q++) {
-          const VTYPE xv = VSET1(xp[q]);
-          for (int b = 0; b < blocks; b++) acc[q][b] = VFMA(xv, dv[b], acc[q][b]);
+  int64_t row = row_begin;
+  while (lo < hi) {
+    // A run of pixels: the next rows' pixels [lo, hi) for as long as each row's x and dy
+    // continue where the run's last ended (a 1x1 or kx1 kernel's rows on a map without
+    // horizontal padding, across images when no row misses the tap), so that narrow maps
+    // (14x6, 6x2) still run long loops. The run visits the pixels in the rows' order: the
+    // same chains, the same bits.
+    const float *xp = NULL, *dp = NULL;
+    int64_t count = 0;
+    for (; row < row_end; row++) {
+      const int64_t ih = oh * s->stride_h - s->pad_h + i * s->dilation_h;
+      if (ih >= 0 && ih < s->h) {
+        const float *xr =
+            xc + ((n * s->h + ih - first) * s->w + lo * s->stride_w + offset) * channels;
+        const float *dr = dy + (row * s->wo + lo) * s->cout + o0;
+        if (count == 0) {
+          xp = xr, dp = dr;
+        } else if (xr != xp + count * x_step || dr != dp + count * s->cout) {
+          break;  // this row starts the next run
         }
+        count += hi - lo;
+      }
+      if (++oh == s->ho) oh = 0, n++;
+    }
+    if (count == 0) break;
+    for (int64_t k = 0; k < count; k++, xp += x_step, dp += s->cout) {
+      VTYPE dv[WEIGHT_BLOCKS];
+      for (int b = 0; b < blocks; b++) dv[b] = VLOAD(dp + b * VEC);
+      for (int q = 0; q < channels; q++) {
+        const VTYPE xv = VSET1(xp[q]);
+        for (int b = 0; b < blocks; b++) acc[q][b] = VFMA(xv, dv[b], acc[q][b]);
       }
     }
-    if (++oh == s->ho) oh = 0, n++;
   }
   for (int q = 0; q < channels; q++)
     for (int b = 0; b < blocks; b++) VSTORE(target + q * s->cout + b * VEC, acc[q][b]);

@@ -86,6 +86,11 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 1, inputHeight: 4, inputWidth: 5, inputChannels: 96, outputChannels: 48,
       kernel: (1, 1)),
+    // Pointwise over two segments of backward-weights' rows (11.5 KiB a row: 33 and 15 rows,
+    // the second image split between them), whose pixel runs go on across row and image ends.
+    ConvGeometry(
+      batch: 2, inputHeight: 24, inputWidth: 20, inputChannels: 64, outputChannels: 80,
+      kernel: (1, 1)),
   ]
 
   typealias RowKernel = (
@@ -210,6 +215,36 @@ final class DirectConvolutionTests: XCTestCase {
             weight: op.backwardWeight, count: count, initial: .nan, splits: split)
           XCTAssertEqual(
             fresh.map(\.bitPattern), intoZeros.map(\.bitPattern), "\(isa) \(g) \(split) fresh")
+        }
+      }
+    }
+  }
+
+  /// `DirectConvolution.backwardWeights` runs a pointwise convolution's kernels with x and dy
+  /// swapped, writing dw's own layout: its dw has the bits of adding the reference's chains
+  /// in their usual (kh, kw, Cin, Cout) layout, on every ISA and thread count.
+  func testPointwiseWeightGradientAddsTheReferenceChains() {
+    let saved = DirectConvolution.threads
+    defer { DirectConvolution.threads = saved }
+    for (index, g) in Self.geometries.enumerated() where g.isPointwise {
+      let op = Operands(g, seed: UInt64(index))
+      var s = op.shape
+      var chains = [Float](repeating: .nan, count: op.weight.count)
+      reid_conv_backward_weights_reference(&s, op.x, op.dy, &chains)
+      let (cin, cout) = (g.inputChannels, g.outputChannels)
+      let initial = Fixtures.uniform(Shape(cout, cin, 1, 1), seed: UInt64(index) + 200).scalars
+      var expected = initial
+      for o in 0..<cout {
+        for c in 0..<cin { expected[o * cin + c] += chains[c * cout + o] }
+      }
+      for isa in Self.isas {
+        for threads in [1, 2, 3] {
+          DirectConvolution.threads = threads
+          var dw = initial
+          DirectConvolution.backwardWeights(
+            op.dy, input: op.x, g, weightGradient: &dw, biasGradient: nil, isa: isa)
+          XCTAssertEqual(
+            dw.map(\.bitPattern), expected.map(\.bitPattern), "\(isa) \(g) threads \(threads)")
         }
       }
     }

@@ -94,9 +94,9 @@ void FN(reid_conv_forward)(
     const reid_conv_shape *s, const float *x, const float *w, float *y, int64_t row_begin,
     int64_t row_end) {
   reid_tap taps[s->kh * s->kw];
-  float zeros[s->cin];
+  float zeros[s->kw * s->cin];  // a whole kernel row's inputs (forward_taps' row taps)
   memset(zeros, 0, sizeof zeros);
-  int pixel_block, group;
+  int pixel_block, group, row_taps;
   block_plan(s->cout, MAX_GROUP, PIXELS, &pixel_block, &group);
   const int64_t kernel_taps = s->kh * s->kw;
   const int64_t sweep = sweep_lanes(s->cout, s->cin, kernel_taps, group);
@@ -108,10 +108,12 @@ void FN(reid_conv_forward)(
       for (int64_t ow = 0; ow < s->wo; ow++)
         for (int64_t r0 = row_begin; r0 < row_end; r0 += pixel_block) {
           const int64_t pixels = min64(pixel_block, row_end - r0), m0 = r0 * s->wo + ow;
-          const int ntaps = forward_taps(s, x, zeros, m0, s->wo, pixels, pixel_block, taps);
+          const int ntaps =
+              forward_taps(s, x, zeros, m0, s->wo, pixels, pixel_block, taps, &row_taps);
           FN(tap_lanes)(
-              taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0,
-              s->wo * s->cout, pixels, pixel_block, group, STORE_CHAINS);
+              taps, ntaps, row_taps ? s->kw * s->cin : s->cin, wl,
+              row_taps ? s->kh : kernel_taps, lanes, y + m0 * s->cout + l0, s->wo * s->cout,
+              pixels, pixel_block, group, STORE_CHAINS);
         }
       continue;
     }
@@ -120,10 +122,11 @@ void FN(reid_conv_forward)(
     const int64_t m_end = row_end * s->wo;
     for (int64_t m0 = row_begin * s->wo; m0 < m_end; m0 += pixel_block) {
       const int64_t pixels = min64(pixel_block, m_end - m0);
-      const int ntaps = forward_taps(s, x, zeros, m0, 1, pixels, pixel_block, taps);
+      const int ntaps =
+          forward_taps(s, x, zeros, m0, 1, pixels, pixel_block, taps, &row_taps);
       FN(tap_lanes)(
-          taps, ntaps, s->cin, wl, kernel_taps, lanes, y + m0 * s->cout + l0, s->cout, pixels,
-          pixel_block, group, STORE_CHAINS);
+          taps, ntaps, row_taps ? s->kw * s->cin : s->cin, wl, row_taps ? s->kh : kernel_taps,
+          lanes, y + m0 * s->cout + l0, s->cout, pixels, pixel_block, group, STORE_CHAINS);
     }
   }
 }

@@ -281,8 +281,11 @@ static void block_plan(
   if (max_group == 1 || lane_blocks == 1) {
     *pixel_block = max_group == 1 ? single_group_pixels : REID_MAX_PIXELS;
     *group = 1;
-  } else if (lane_blocks == 2 || (lane_blocks % 3 == 0 && lane_blocks % 4 != 0)) {
-    // 8 x 2 and 8 x 3 (16 and 24 accumulators) run as fast as 6 x 4, with no tail group.
+  } else if (lane_blocks == 2 || lane_blocks == 5
+             || (lane_blocks % 3 == 0 && lane_blocks % 4 != 0)) {
+    // 8 x 2 and 8 x 3 (16 and 24 accumulators) run as fast as 6 x 4, with no tail group or
+    // (5 lane blocks: 8 x 3 then 8 x 2) a wide one, where 6 x 4 would leave a 6 x 1 tail
+    // of a fifth of the work, one weight load and six broadcasts per six multiply-adds.
     *pixel_block = 8;
     *group = lane_blocks == 2 ? 2 : 3;
   } else {

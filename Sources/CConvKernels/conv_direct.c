@@ -52,6 +52,63 @@ static void pack_weight_input(
   }
 }
 
+/// Whether backward-weights runs `s` over row patches: a stem's convolution of an RGB image
+/// (cin <= 4, a kernel row wider than one tap, dilation_w 1, cout a multiple of 16), whose
+/// work items would otherwise hold cin x 2 vectors of chains (6 accumulators for 3 channels:
+/// DenseNet's 7x7/2 stem at 43 % of the FMA peak, Inception's Conv2d_1a at 20 %).
+///
+/// The kw taps (i, 0), ..., (i, kw - 1) of a kernel row then count as one tap over
+/// kw * cin "channels" q = j * cin + c: the (kh, 1) convolution, stride_w 1 and no horizontal
+/// padding, of the row patches x'(n, ih, ow)[q] = x(n, ih, ow * stride_w - pad_w + j)[c] (0
+/// outside the image), on a map wo wide. Its packed weight gradient (kh, 1, kw * cin, cout) is
+/// laid out as the stem's (kh, kw, cin, cout), and each scalar's chain has the same terms in
+/// the same order, plus fma(0, dy, acc) == acc for a tap outside the image (the zeros of
+/// reid_tap's note: only a zero result's sign can differ, never seen).
+static int row_patches(const reid_conv_shape *s) {
+  return s->cin <= 4 && s->kw > 1 && s->dilation_w == 1 && s->cout % REID_LANE_BLOCK == 0;
+}
+
+/// The (kh, 1) convolution of row patches that stands for s (row_patches).
+static reid_conv_shape row_patch_shape(const reid_conv_shape *s) {
+  reid_conv_shape patches = *s;
+  patches.w = s->wo;
+  patches.cin = s->kw * s->cin;
+  patches.kw = 1;
+  patches.stride_w = 1;
+  patches.pad_w = 0;
+  patches.dilation_w = 1;
+  return patches;
+}
+
+/// pack_weight_input for row patches: the patches of x's rows [first, end), chunk k
+/// (patch entries k * width ..< min(kw * cin, (k + 1) * width), `c` of them) at
+/// packed + k * width * pixels as (pixels, c), pixels = (end - first) * wo.
+static void pack_row_patches(
+    const reid_conv_shape *s, const float *x, int64_t first, int64_t end, int64_t width,
+    float *packed) {
+  // Patch entry q of pixel (r, ow) is x's scalar (r * w + ow * stride_w - pad_w) * cin + q
+  // (q = j * cin + c, NHWC): a pixel's patch is consecutive in x, but for the entries of
+  // columns outside the image (a border pixel's), which are zeros.
+  const int64_t entries = s->kw * s->cin, pixels = (end - first) * s->wo;
+  for (int64_t q0 = 0; q0 < entries; q0 += width) {
+    const int64_t c = entries - q0 < width ? entries - q0 : width;
+    float *target = packed + q0 * pixels;
+    for (int64_t r = first; r < end; r++)
+      for (int64_t ow = 0; ow < s->wo; ow++, target += c) {
+        const int64_t left = ow * s->stride_w - s->pad_w;
+        const int64_t source = (r * s->w + left) * s->cin + q0;
+        if (left >= 0 && left + s->kw <= s->w) {
+          for (int64_t q = 0; q < c; q++) target[q] = x[source + q];
+          continue;
+        }
+        for (int64_t q = 0; q < c; q++) {
+          const int64_t column = left + (q0 + q) / s->cin;
+          target[q] = column >= 0 && column < s->w ? x[source + q] : 0.0f;
+        }
+      }
+  }
+}
+
 /// The most pixels of a register block (the 12 x 1 block of block_plan).
 #define REID_MAX_PIXELS 12
 

@@ -285,8 +285,13 @@ static void FN(weight_block_sized)(
 }
 
 void FN(reid_conv_backward_weights)(
-    const reid_conv_shape *s, const float *x, const float *dy, float *dw, int64_t part,
+    const reid_conv_shape *given, const float *x, const float *dy, float *dw, int64_t part,
     int64_t parts) {
+  // A stem's weight gradient (row_patches) runs as the (kh, 1) convolution over row patches,
+  // whose packed layout (kh, 1, kw * cin, cout) is the given one's (kh, kw, cin, cout).
+  const int patches = row_patches(given);
+  const reid_conv_shape patch_shape = patches ? row_patch_shape(given) : *given;
+  const reid_conv_shape *s = &patch_shape;
   // Output-channel chunks: groups of WEIGHT_BLOCKS vectors, single vectors, then one scalar
   // chunk; input-channel chunks: groups of WEIGHT_CHANNELS, then one of the rest.
   const int64_t wide = VEC * WEIGHT_BLOCKS;
@@ -310,8 +315,8 @@ void FN(reid_conv_backward_weights)(
   const int64_t row_bytes = (s->wo * s->cout + s->stride_h * s->w * s->cin) * 4;
   const int64_t segment = max64(1, WEIGHT_SEGMENT_BYTES / max64(1, row_bytes));
   if (begin >= end) return;
-  // Each segment's rows of x, repacked by chunks of input channels (pack_weight_input), in a
-  // buffer of this call's own sized for the longest segment.
+  // Each segment's rows of x, repacked by chunks of input channels (pack_weight_input, or
+  // pack_row_patches), in a buffer of this call's own sized for the longest segment.
   int64_t capacity = 0;
   for (int64_t row0 = 0; row0 < rows; row0 += segment) {
     int64_t first, last;
@@ -327,7 +332,8 @@ void FN(reid_conv_backward_weights)(
     // No rows when every tap of these rows lies in the padding: the items still store their
     // chains (+0 on the first rows).
     const int64_t pixels = max64(0, last - first) * s->w;
-    if (pixels > 0) pack_weight_input(s, x, first, last, WEIGHT_CHANNELS, packed);
+    if (pixels > 0 && patches) pack_row_patches(given, x, first, last, WEIGHT_CHANNELS, packed);
+    if (pixels > 0 && !patches) pack_weight_input(s, x, first, last, WEIGHT_CHANNELS, packed);
     for (int64_t item = begin; item < end; item++) {
       const int64_t oc = item / (taps * c_chunks);
       const int64_t cc = item / taps % c_chunks, t = item % taps;
@@ -341,7 +347,7 @@ void FN(reid_conv_backward_weights)(
       } else if (oc < wide_chunks + vector_chunks) {
         const int64_t o0 = wide_chunks * wide + (oc - wide_chunks) * VEC;
         FN(weight_block_sized)(s, xc, first, dy, i, j, c0, o0, row0, row1, dw, channels, 0);
-      } else {
+      } else {  // never with row patches: their cout is a multiple of 16
         reid_conv_weight_chains(
             s, x, dy, i, j, c0, c0 + channels, vectorized, s->cout, row0, row1, dw);
       }

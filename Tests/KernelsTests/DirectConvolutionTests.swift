@@ -91,6 +91,18 @@ final class DirectConvolutionTests: XCTestCase {
     ConvGeometry(
       batch: 2, inputHeight: 24, inputWidth: 20, inputChannels: 64, outputChannels: 80,
       kernel: (1, 1)),
+    // RGB stems, whose weight gradient runs over row patches (cout a multiple of 16): 7x7/2
+    // with padding, 3x3/2 without; and 7x7/2 over two segments (7.4 KiB a row: 52 and 44
+    // rows).
+    ConvGeometry(
+      batch: 2, inputHeight: 19, inputWidth: 13, inputChannels: 3, outputChannels: 32,
+      kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
+    ConvGeometry(
+      batch: 1, inputHeight: 15, inputWidth: 11, inputChannels: 3, outputChannels: 32,
+      kernel: (3, 3), stride: (2, 2)),
+    ConvGeometry(
+      batch: 2, inputHeight: 96, inputWidth: 64, inputChannels: 3, outputChannels: 16,
+      kernel: (7, 7), stride: (2, 2), padding: (3, 3)),
   ]
 
   typealias RowKernel = (

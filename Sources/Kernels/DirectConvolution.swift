@@ -251,7 +251,11 @@ public enum DirectConvolution {
       withUnsafePointer(to: s) { kernel($0, input, gradient, output, Int64(part), Int64(parts)) }
     }
     if transposed {
-      addInParts(UnsafePointer(packed), to: dw, count: cout * g.patchSize)
+      nonisolated(unsafe) let (source, target) = (UnsafePointer(packed), dw)
+      KernelThreads.overRows(cout * g.patchSize, width: 1) { range in
+        ElementwiseKernels.accumulate(
+          source + range.lowerBound, into: target + range.lowerBound, count: range.count)
+      }
     } else {
       overParts(g, UnsafePointer(packed), dw, reid_conv_add_weight_gradient)
     }
@@ -262,16 +266,5 @@ public enum DirectConvolution {
     var swapped = s
     (swapped.cin, swapped.cout) = (s.cout, s.cin)
     return swapped
-  }
-
-  /// target[i] += source[i] for i < count, split over the kernel threads.
-  private static func addInParts(
-    _ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int
-  ) {
-    let parts = max(1, min(threads, count / 4096))
-    nonisolated(unsafe) let (source, target) = (source, target)
-    KernelThreads.split(parts) { part in
-      for i in count * part / parts..<count * (part + 1) / parts { target[i] += source[i] }
-    }
   }
 }
